@@ -1,0 +1,84 @@
+// Package cluster defines what every runtime (embedded, compose, native,
+// external) provides, so that lifecycle, readiness, topics and checks are
+// written once and run on all of them.
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/config"
+	"kafkastack/internal/topology"
+)
+
+// Env is what a runtime is built from.
+type Env struct {
+	Config   *config.Config
+	Topology *topology.Topology
+	// Out receives progress lines meant for the user.
+	Out io.Writer
+}
+
+// Logf writes one progress line to Out.
+func (e *Env) Logf(format string, args ...any) {
+	if e.Out != nil {
+		fmt.Fprintf(e.Out, format+"\n", args...)
+	}
+}
+
+// Runtime runs a cluster somewhere. Up returns once the processes or
+// containers are started; readiness is checked by the caller.
+type Runtime interface {
+	// Name is the runtime's KAFKA_RUNTIME name.
+	Name() string
+	// Up starts the cluster. It returns ErrAlreadyRunning when it is up.
+	Up(ctx context.Context) error
+	// Down stops the cluster and keeps its data. Stopping a stopped
+	// cluster is not an error.
+	Down(ctx context.Context) error
+	// Clean stops the cluster and deletes its data, only inside the repo's
+	// data folder. Cleaning twice is not an error.
+	Clean(ctx context.Context) error
+	// Running reports whether the cluster's processes or containers are up.
+	Running(ctx context.Context) (bool, error)
+	// Logs writes the runtime's logs for one service (all when empty).
+	Logs(ctx context.Context, w io.Writer, service string, follow bool) error
+	// Bootstrap is the seed broker list for clients on the host.
+	Bootstrap() []string
+	// ClientOpts are extra client options (TLS, SASL) the runtime needs.
+	ClientOpts() ([]kgo.Opt, error)
+}
+
+// BrokerControl is implemented by runtimes that can stop and restart one
+// broker on its own, which the failover checks need.
+type BrokerControl interface {
+	// KillBroker stops broker id hard (SIGKILL, docker kill, node removal).
+	KillBroker(ctx context.Context, id int32) error
+	// StartBroker starts broker id again and returns once it is started.
+	StartBroker(ctx context.Context, id int32) error
+}
+
+// ServiceState is one process or container and how it is doing.
+type ServiceState struct {
+	Service string `json:"service"`
+	State   string `json:"state"`
+	PID     int    `json:"pid,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// Services is implemented by runtimes that can list their processes or
+// containers for status.
+type Services interface {
+	Services(ctx context.Context) ([]ServiceState, error)
+}
+
+// ErrAlreadyRunning is returned by Up when the cluster is already up.
+var ErrAlreadyRunning = errors.New("already running")
+
+// ErrNotSupported is returned by runtimes for targets they refuse, such as
+// up, down and clean on the external runtime.
+var ErrNotSupported = errors.New("not supported by this runtime")

@@ -1,0 +1,166 @@
+// Package proc starts detached background processes with a PID file and a
+// log file, tells whether they are alive, and stops them by PID: SIGTERM,
+// a bounded wait, then SIGKILL. It never looks processes up by name.
+package proc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Spec describes a background process.
+type Spec struct {
+	// Name is used in messages, e.g. "kafka1".
+	Name string
+	// Path and Args are the program and its arguments.
+	Path string
+	Args []string
+	// Dir is the working directory; Env is added to the current environment.
+	Dir string
+	Env []string
+	// PIDFile and LogFile are where its PID and output go.
+	PIDFile string
+	LogFile string
+}
+
+// Start launches the process detached from this one (its own session, so it
+// outlives the caller), writes its PID file and returns its PID. It fails
+// when a live process already owns the PID file, or when the program cannot
+// be started. A stale PID file (its process gone) is replaced.
+func Start(s Spec) (int, error) {
+	if pid, alive := Alive(s.PIDFile); alive {
+		return pid, fmt.Errorf("starting %s: already running as PID %d (%s)", s.Name, pid, s.PIDFile)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.PIDFile), 0o755); err != nil {
+		return 0, fmt.Errorf("starting %s: %w", s.Name, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.LogFile), 0o755); err != nil {
+		return 0, fmt.Errorf("starting %s: %w", s.Name, err)
+	}
+	logf, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return 0, fmt.Errorf("starting %s: opening log: %w", s.Name, err)
+	}
+	defer logf.Close()
+	cmd := exec.Command(s.Path, s.Args...)
+	cmd.Dir = s.Dir
+	cmd.Env = append(os.Environ(), s.Env...)
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.Stdin = nil
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("starting %s: %w", s.Name, err)
+	}
+	pid := cmd.Process.Pid
+	// Reap it in the background if it dies while we are still running, so
+	// that it does not linger as a zombie and Alive stays truthful.
+	go func() { _ = cmd.Wait() }()
+	if err := os.WriteFile(s.PIDFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+		_ = cmd.Process.Kill()
+		return 0, fmt.Errorf("starting %s: writing PID file: %w", s.Name, err)
+	}
+	return pid, nil
+}
+
+// ReadPID returns the PID in a PID file, or 0 when there is none.
+func ReadPID(pidFile string) int {
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
+}
+
+// Alive returns the PID from pidFile and whether that process is alive
+// (and not a zombie).
+func Alive(pidFile string) (int, bool) {
+	pid := ReadPID(pidFile)
+	if pid == 0 {
+		return 0, false
+	}
+	return pid, PIDAlive(pid)
+}
+
+// PIDAlive reports whether the process pid exists and is not a zombie.
+func PIDAlive(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // no /proc: trust the signal
+	}
+	// The state is the field after the ")" that closes the command name.
+	s := string(b)
+	if i := strings.LastIndex(s, ")"); i >= 0 && i+2 < len(s) {
+		return s[i+2] != 'Z'
+	}
+	return true
+}
+
+// Stop sends SIGTERM to the process in pidFile, waits up to grace for it to
+// exit, then sends SIGKILL and waits again. It removes the PID file. A
+// missing PID file or a dead process is not an error (a stale PID file is
+// removed). It returns whether it had to use SIGKILL.
+func Stop(ctx context.Context, pidFile string, grace time.Duration) (killed bool, err error) {
+	pid, alive := Alive(pidFile)
+	if !alive {
+		_ = os.Remove(pidFile)
+		return false, nil
+	}
+	_ = syscall.Kill(pid, syscall.SIGTERM)
+	if WaitExit(ctx, pid, grace) {
+		_ = os.Remove(pidFile)
+		return false, nil
+	}
+	if err := Kill(pid); err != nil {
+		return true, err
+	}
+	if !WaitExit(ctx, pid, 10*time.Second) {
+		return true, fmt.Errorf("stopping PID %d: still alive after SIGKILL", pid)
+	}
+	_ = os.Remove(pidFile)
+	return true, nil
+}
+
+// Kill sends SIGKILL to pid. A process that is already gone is not an error.
+func Kill(pid int) error {
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("killing PID %d: %w", pid, err)
+	}
+	return nil
+}
+
+// WaitExit polls until pid is gone or d (or ctx) runs out; it reports
+// whether the process exited.
+func WaitExit(ctx context.Context, pid int, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if !PIDAlive(pid) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return !PIDAlive(pid)
+		case <-t.C:
+		}
+	}
+}
