@@ -64,6 +64,9 @@ type Config struct {
 	CacheDir string
 	// Output is "table" or "json".
 	Output string
+	// External holds the connection settings (TLS, SASL) of the external
+	// runtime; see external.go.
+	External External
 }
 
 // Defaults for the settings.
@@ -161,6 +164,9 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("KAFKA_OUTPUT=%q is not an output; use table or json", v)
 		}
 		c.Output = v
+	}
+	if c.External, err = externalFromEnv(getenv); err != nil {
+		return nil, err
 	}
 	c.DataDir = filepath.Join(c.Root, ".data")
 	c.CacheDir = filepath.Join(c.Root, ".cache")
