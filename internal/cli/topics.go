@@ -1,0 +1,171 @@
+// Package cli holds the bodies of the manual targets (topics, produce,
+// consume): each opens the stack, talks to the cluster and prints.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"kafkastack/internal/stack"
+	"kafkastack/internal/topics"
+)
+
+// CreateTopic creates name with the given partitions and replication factor
+// (empty: from the environment) and waits until it is healthy. It fails
+// before any network call on an invalid name or shape.
+func CreateTopic(ctx context.Context, name, partitions, rf string) error {
+	if err := topics.ValidateName(name); err != nil {
+		return err
+	}
+	s, err := stack.Open(ctx, os.Stdout)
+	if err != nil {
+		return err
+	}
+	cfg := s.Env.Config
+	spec := topics.Spec{
+		Name:              name,
+		Partitions:        cfg.Partitions,
+		ReplicationFactor: cfg.ReplicationFactor,
+		Configs:           map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
+	}
+	if partitions != "" {
+		n, err := strconv.Atoi(partitions)
+		if err != nil || n < 1 {
+			return fmt.Errorf("partitions must be a whole number of at least 1, got %q", partitions)
+		}
+		spec.Partitions = int32(n)
+	}
+	if rf != "" {
+		n, err := strconv.Atoi(rf)
+		if err != nil || n < 1 || n > 32767 {
+			return fmt.Errorf("replication factor must be a whole number of at least 1, got %q", rf)
+		}
+		spec.ReplicationFactor = int16(n)
+	}
+	if spec.ReplicationFactor < int16(cfg.MinInsyncReplicas) {
+		// A topic with RF 1 or 2 keeps a min.insync.replicas it can meet.
+		spec.Configs["min.insync.replicas"] = strconv.Itoa(int(spec.ReplicationFactor))
+	}
+	if v := os.Getenv("KAFKA_TOPIC_CONFIGS"); v != "" {
+		for _, kv := range strings.Split(v, ",") {
+			k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok || k == "" {
+				return fmt.Errorf("KAFKA_TOPIC_CONFIGS: %q is not key=value", kv)
+			}
+			spec.Configs[k] = val
+		}
+	}
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
+	defer cancel()
+	outcome, err := topics.Create(ctx, adm, spec)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("creating topic %s: no answer from %s within %s: %w", name, strings.Join(s.Bootstrap(), ","), cfg.ReadyTimeout, err)
+		}
+		return err
+	}
+	fmt.Printf("topic %s %s: %d partitions, replication factor %d, every partition has a leader and a full ISR\n", name, outcome, spec.Partitions, spec.ReplicationFactor)
+	return nil
+}
+
+// ListTopics prints every topic with its shape and ISR health.
+func ListTopics(ctx context.Context) error {
+	s, err := stack.Open(ctx, os.Stderr)
+	if err != nil {
+		return err
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
+	defer cancel()
+	ds, err := topics.List(ctx, adm)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICATION\tUNDER-REPLICATED\tOFFLINE")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", d.Name, d.Partitions, d.ReplicationFactor, d.UnderReplicated, d.Offline)
+	}
+	return tw.Flush()
+}
+
+// DescribeTopic prints one topic's partitions and configs.
+func DescribeTopic(ctx context.Context, name string) error {
+	if err := topics.ValidateName(name); err != nil {
+		return err
+	}
+	s, err := stack.Open(ctx, os.Stderr)
+	if err != nil {
+		return err
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
+	defer cancel()
+	d, err := topics.Describe(ctx, adm, name)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("topic %s: %d partitions, replication factor %d, %d under-replicated, %d offline\n",
+		d.Name, d.Partitions, d.ReplicationFactor, d.UnderReplicated, d.Offline)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTITION\tLEADER\tREPLICAS\tISR")
+	for _, p := range d.PartitionDetails {
+		fmt.Fprintf(tw, "%d\t%d\t%v\t%v\n", p.Partition, p.Leader, p.Replicas, p.ISR)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(d.Configs))
+	for k := range d.Configs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Printf("config %s=%s\n", k, d.Configs[k])
+	}
+	return nil
+}
+
+// DeleteTopic deletes a topic.
+func DeleteTopic(ctx context.Context, name string) error {
+	if err := topics.ValidateName(name); err != nil {
+		return err
+	}
+	s, err := stack.Open(ctx, os.Stderr)
+	if err != nil {
+		return err
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
+	defer cancel()
+	if err := topics.Delete(ctx, adm, name); err != nil {
+		return err
+	}
+	fmt.Printf("topic %s deleted\n", name)
+	return nil
+}

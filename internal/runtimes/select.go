@@ -1,0 +1,35 @@
+// Package runtimes picks the runtime KAFKA_RUNTIME asks for (auto: compose
+// when a Docker engine answers, else embedded) and builds it.
+package runtimes
+
+import (
+	"context"
+	"fmt"
+
+	"kafkastack/internal/cluster"
+	"kafkastack/internal/config"
+	"kafkastack/internal/runtimes/embedded"
+)
+
+// Select resolves KAFKA_RUNTIME (saying once, for auto, which runtime it
+// picked and why) and returns the runtime. It fails for a runtime that
+// cannot be built from env.
+func Select(ctx context.Context, env *cluster.Env) (cluster.Runtime, error) {
+	name := env.Config.Runtime
+	if name == config.RuntimeAuto {
+		ok, why := engineAvailable(ctx)
+		if ok {
+			name = config.RuntimeCompose
+			env.Logf("runtime: compose (KAFKA_RUNTIME=auto and %s)", why)
+		} else {
+			name = config.RuntimeEmbedded
+			env.Logf("runtime: embedded (KAFKA_RUNTIME=auto and %s; set KAFKA_RUNTIME to choose)", why)
+		}
+	}
+	switch name {
+	case config.RuntimeEmbedded:
+		return embedded.New(env)
+	default:
+		return nil, fmt.Errorf("the %s runtime is not available in this build", name)
+	}
+}

@@ -1,0 +1,172 @@
+// Package stack is the lifecycle every target shares: it loads the
+// configuration and the topology, picks the runtime, and runs up, wait,
+// down, clean and logs on it.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/cluster"
+	"kafkastack/internal/config"
+	"kafkastack/internal/ready"
+	"kafkastack/internal/runtimes"
+	"kafkastack/internal/topology"
+)
+
+// Stack is a configured cluster on its runtime.
+type Stack struct {
+	Env     *cluster.Env
+	Runtime cluster.Runtime
+}
+
+// Open reads the configuration from the environment, loads the topology
+// and selects the runtime. It fails with one line when a setting, the
+// compose file or the runtime is not usable.
+func Open(ctx context.Context, out io.Writer) (*Stack, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, err
+	}
+	return OpenConfig(ctx, cfg, out)
+}
+
+// OpenConfig is Open with a given configuration.
+func OpenConfig(ctx context.Context, cfg *config.Config, out io.Writer) (*Stack, error) {
+	topo, err := topology.Load(ctx, cfg.ComposeFile())
+	if err != nil {
+		return nil, err
+	}
+	env := &cluster.Env{Config: cfg, Topology: topo, Out: out}
+	rt, err := runtimes.Select(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return &Stack{Env: env, Runtime: rt}, nil
+}
+
+// Bootstrap is KAFKA_BROKERS when set, else the runtime's brokers.
+func (s *Stack) Bootstrap() []string {
+	if s.Env.Config.BrokersSet {
+		return s.Env.Config.Brokers
+	}
+	return s.Runtime.Bootstrap()
+}
+
+// ClientOpts are the options every client of the cluster needs: the seed
+// brokers, the runtime's TLS/SASL, uncompressed batches (readable by any
+// client without codec libraries) and acks from all in-sync replicas.
+func (s *Stack) ClientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
+	rtOpts, err := s.Runtime.ClientOpts()
+	if err != nil {
+		return nil, err
+	}
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(s.Bootstrap()...),
+		kgo.ProducerBatchCompression(kgo.NoCompression()),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ClientID("kafkastack"),
+	}
+	opts = append(opts, rtOpts...)
+	return append(opts, extra...), nil
+}
+
+// Client returns a client of the cluster; the caller closes it.
+func (s *Stack) Client(extra ...kgo.Opt) (*kgo.Client, error) {
+	opts, err := s.ClientOpts(extra...)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating client: %w", err)
+	}
+	return cl, nil
+}
+
+// Admin returns an admin client and the client under it; the caller closes
+// the client.
+func (s *Stack) Admin() (*kadm.Client, *kgo.Client, error) {
+	cl, err := s.Client()
+	if err != nil {
+		return nil, nil, err
+	}
+	return kadm.NewClient(cl), cl, nil
+}
+
+// ExpectedBrokers are the broker ids the cluster must show: the
+// topology's, except on the external runtime, where any broker will do.
+func (s *Stack) ExpectedBrokers() []int32 {
+	if s.Runtime.Name() == string(config.RuntimeExternal) {
+		return nil
+	}
+	return s.Env.Topology.IDs()
+}
+
+// Up starts the cluster and returns once it is ready. A running cluster is
+// not an error: it says "already running" and still waits for readiness.
+func (s *Stack) Up(ctx context.Context) error {
+	start := time.Now()
+	err := s.Runtime.Up(ctx)
+	switch {
+	case errors.Is(err, cluster.ErrAlreadyRunning):
+		// The runtime has said "already running"; still wait below.
+	case err != nil:
+		return err
+	}
+	if err := s.Wait(ctx); err != nil {
+		return err
+	}
+	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
+	return nil
+}
+
+// Wait blocks until the cluster is ready, bounded by KAFKA_READY_TIMEOUT,
+// printing one line per change. On timeout the error says what was
+// missing and the last error seen.
+func (s *Stack) Wait(ctx context.Context) error {
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	s.Env.Logf("waiting for %s (at most %s)", joinComma(s.Bootstrap()), s.Env.Config.ReadyTimeout)
+	_, err = ready.Wait(ctx, adm, ready.Options{
+		Expected: s.ExpectedBrokers(),
+		Timeout:  s.Env.Config.ReadyTimeout,
+		Out:      s.Env.Out,
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for %s: %w", joinComma(s.Bootstrap()), err)
+	}
+	return nil
+}
+
+// Down stops the cluster and keeps its data.
+func (s *Stack) Down(ctx context.Context) error { return s.Runtime.Down(ctx) }
+
+// Clean stops the cluster and deletes its data.
+func (s *Stack) Clean(ctx context.Context) error { return s.Runtime.Clean(ctx) }
+
+// Logs writes the runtime's logs to stdout.
+func (s *Stack) Logs(ctx context.Context, service string, follow bool) error {
+	return s.Runtime.Logs(ctx, os.Stdout, service, follow)
+}
+
+func joinComma(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += ","
+		}
+		out += s
+	}
+	return out
+}

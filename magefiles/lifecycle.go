@@ -1,0 +1,68 @@
+//go:build mage
+
+package main
+
+import (
+	"context"
+	"os"
+)
+
+// Up starts the cluster and returns only when it is ready.
+//
+// Ready means every broker of compose/docker-compose.yml is in the
+// metadata, a controller is elected and a group coordinator answers.
+// Running it on a running cluster says "already running".
+//
+// Env: KAFKA_RUNTIME (auto|embedded|compose|native|external),
+// KAFKA_MODE (zk|kraft), KAFKA_READY_TIMEOUT (default 120s).
+func Up(ctx context.Context) error {
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Up(ctx)
+}
+
+// Down stops the cluster and keeps its data.
+func Down(ctx context.Context) error {
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Down(ctx)
+}
+
+// Clean stops the cluster and deletes its data (only the repo's .data folder).
+//
+// The downloaded Kafka jars in .cache are kept. Running it twice is fine.
+func Clean(ctx context.Context) error {
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Clean(ctx)
+}
+
+// Wait blocks until the cluster is ready, printing each change of state.
+//
+// It is bounded by KAFKA_READY_TIMEOUT (default 120s); on timeout it says
+// what was missing and the last error seen. KAFKA_BROKERS overrides the
+// addresses it waits for.
+func Wait(ctx context.Context) error {
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Wait(ctx)
+}
+
+// Logs prints the runtime's logs.
+//
+// Env: KAFKA_SERVICE (e.g. kafka1; default all), KAFKA_FOLLOW=1 to follow.
+func Logs(ctx context.Context) error {
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Logs(ctx, os.Getenv("KAFKA_SERVICE"), os.Getenv("KAFKA_FOLLOW") == "1")
+}
