@@ -62,6 +62,8 @@ type Config struct {
 	DataDir string
 	// CacheDir holds downloads (the Kafka jars); clean keeps it.
 	CacheDir string
+	// ComposeDir holds the compose files, the topology's single source.
+	ComposeDir string
 	// Output is "table" or "json".
 	Output string
 	// External holds the connection settings (TLS, SASL) of the external
@@ -170,15 +172,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	c.DataDir = filepath.Join(c.Root, ".data")
 	c.CacheDir = filepath.Join(c.Root, ".cache")
+	c.ComposeDir = filepath.Join(c.Root, "compose")
 	return c, nil
 }
 
 // ComposeFile is the compose file that holds the topology for the mode.
 func (c *Config) ComposeFile() string {
 	if c.Mode == ModeKRaft {
-		return filepath.Join(c.Root, "compose", "docker-compose.kraft.yml")
+		return filepath.Join(c.ComposeDir, "docker-compose.kraft.yml")
 	}
-	return filepath.Join(c.Root, "compose", "docker-compose.yml")
+	return filepath.Join(c.ComposeDir, "docker-compose.yml")
 }
 
 // RuntimeDataDir is the data folder of one runtime, inside DataDir.

@@ -1,0 +1,86 @@
+package ready
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/proc"
+)
+
+func admin(t *testing.T, seeds ...string) *kadm.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return kadm.NewClient(cl)
+}
+
+func TestWaitSeesEveryBroker(t *testing.T) {
+	ports, err := proc.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var out bytes.Buffer
+	st, err := Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0, 1, 2}, Timeout: 10 * time.Second, Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Brokers) != 3 || st.Controller < 0 || st.Coordinator < 0 {
+		t.Fatalf("state %+v", st)
+	}
+	if !strings.Contains(out.String(), "brokers 3/3") {
+		t.Fatalf("progress %q", out.String())
+	}
+}
+
+func TestWaitNamesAMissingBroker(t *testing.T) {
+	ports, err := proc.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	// Broker 7 never appears.
+	_, err = Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0, 1, 2, 7}, Timeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "missing 7") || !strings.Contains(err.Error(), "brokers 3/4") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestWaitOnUnreachableBrokersIsBounded(t *testing.T) {
+	ports, err := proc.FreePorts(1) // nothing listens there
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Wait(context.Background(), admin(t, fmt.Sprintf("127.0.0.1:%d", ports[0])), Options{Expected: []int32{1}, Timeout: 1500 * time.Millisecond, AttemptTimeout: 500 * time.Millisecond})
+	if err == nil {
+		t.Fatal("waited successfully on nothing")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("took %s with a 1.5s timeout", time.Since(start))
+	}
+	for _, want := range []string{"not ready after 1.5s", "missing 1", "last error"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("err %q lacks %q", err, want)
+		}
+	}
+}

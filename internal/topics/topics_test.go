@@ -1,0 +1,120 @@
+package topics
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/proc"
+)
+
+func cluster(t *testing.T, brokers int) *kadm.Client {
+	t.Helper()
+	ports, err := proc.FreePorts(brokers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return kadm.NewClient(cl)
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestCreateIsIdempotent(t *testing.T) {
+	adm := cluster(t, 3)
+	spec := Spec{Name: "my-topic-three", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}
+	out, err := Create(ctx(t), adm, spec)
+	if err != nil || out != Created {
+		t.Fatalf("first create: %s, %v", out, err)
+	}
+	out, err = Create(ctx(t), adm, spec)
+	if err != nil || out != Exists {
+		t.Fatalf("second create: %s, %v", out, err)
+	}
+	d, err := Describe(ctx(t), adm, "my-topic-three")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Partitions != 3 || d.ReplicationFactor != 3 || d.UnderReplicated != 0 {
+		t.Fatalf("described %+v", d)
+	}
+	if d.Configs["min.insync.replicas"] != "2" {
+		t.Fatalf("min.insync.replicas = %q", d.Configs["min.insync.replicas"])
+	}
+}
+
+func TestCreateRejectsAnotherShape(t *testing.T) {
+	adm := cluster(t, 3)
+	if _, err := Create(ctx(t), adm, Spec{Name: "t", Partitions: 3, ReplicationFactor: 3}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Create(ctx(t), adm, Spec{Name: "t", Partitions: 6, ReplicationFactor: 3})
+	if !errors.Is(err, ErrShapeMismatch) || !strings.Contains(err.Error(), "3 partitions") {
+		t.Fatalf("err = %v, want a shape mismatch naming the partitions", err)
+	}
+}
+
+func TestCreateRejectsRFAboveBrokerCount(t *testing.T) {
+	adm := cluster(t, 3)
+	_, err := Create(ctx(t), adm, Spec{Name: "t", Partitions: 1, ReplicationFactor: 4})
+	if err == nil || !strings.Contains(err.Error(), "replication factor 4 is above the 3 brokers") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Describe(ctx(t), adm, "t"); err == nil {
+		t.Fatal("the topic was created anyway")
+	}
+}
+
+func TestCreateValidatesBeforeAnyCall(t *testing.T) {
+	// A nil admin client would panic on any network call: validation must
+	// fail first.
+	for _, s := range []Spec{
+		{Name: "bad name", Partitions: 1, ReplicationFactor: 1},
+		{Name: "t", Partitions: 0, ReplicationFactor: 1},
+	} {
+		if _, err := Create(context.Background(), nil, s); err == nil {
+			t.Fatalf("%+v accepted", s)
+		}
+	}
+}
+
+func TestListAndDelete(t *testing.T) {
+	adm := cluster(t, 3)
+	for _, n := range []string{"b", "a"} {
+		if _, err := Create(ctx(t), adm, Spec{Name: n, Partitions: 2, ReplicationFactor: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, err := List(ctx(t), adm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 2 || ds[0].Name != "a" || ds[1].Partitions != 2 {
+		t.Fatalf("listed %+v", ds)
+	}
+	if err := Delete(ctx(t), adm, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Delete(ctx(t), adm, "a"); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("deleting a deleted topic: %v", err)
+	}
+}
