@@ -21,12 +21,9 @@ import (
 )
 
 func main() {
-	brokers := []string{"127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"}
-	if v := os.Getenv("KAFKA_BROKERS"); v != "" {
-		var err error
-		if brokers, err = config.ParseBrokers(v); err != nil {
-			fail("KAFKA_BROKERS: %v", err)
-		}
+	brokers, err := config.BrokersFromEnv()
+	if err != nil {
+		fail("%v", err)
 	}
 	topic := config.DefaultTopic
 	if v := os.Getenv("KAFKA_TOPIC"); v != "" {

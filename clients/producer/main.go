@@ -8,8 +8,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -18,12 +20,9 @@ import (
 )
 
 func main() {
-	brokers := []string{"127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"}
-	if v := os.Getenv("KAFKA_BROKERS"); v != "" {
-		var err error
-		if brokers, err = config.ParseBrokers(v); err != nil {
-			fail("KAFKA_BROKERS: %v", err)
-		}
+	brokers, err := config.BrokersFromEnv()
+	if err != nil {
+		fail("%v", err)
 	}
 	topic := envOr("KAFKA_TOPIC", config.DefaultTopic)
 	value := envOr("KAFKA_VALUE", "Hello World!")
@@ -39,8 +38,11 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	r, err := cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Value: []byte(value)}).First()
+	if errors.Is(err, context.DeadlineExceeded) {
+		fail("no acknowledgement from %s within 30s for topic %s: is the cluster up (go run magefile.go up) and does the topic exist?", strings.Join(brokers, ","), topic)
+	}
 	if err != nil {
-		fail("producing to %s via %v: %v", topic, brokers, err)
+		fail("producing to %s via %s: %v", topic, strings.Join(brokers, ","), err)
 	}
 	fmt.Printf("sent %q to %s partition %d offset %d\n", value, r.Topic, r.Partition, r.Offset)
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 )
@@ -83,21 +85,16 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 
 // ListTopics prints every topic with its shape and ISR health.
 func ListTopics(ctx context.Context) error {
-	s, err := stack.Open(ctx, os.Stderr)
-	if err != nil {
-		return err
-	}
-	adm, cl, err := s.Admin()
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
-	defer cancel()
-	ds, err := topics.List(ctx, adm)
-	if err != nil {
-		return err
-	}
+	return withAdmin(ctx, func(ctx context.Context, adm *kadm.Client) error {
+		ds, err := topics.List(ctx, adm)
+		if err != nil {
+			return err
+		}
+		return writeTopics(ds)
+	})
+}
+
+func writeTopics(ds []topics.Detail) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICATION\tUNDER-REPLICATED\tOFFLINE")
 	for _, d := range ds {
@@ -111,21 +108,16 @@ func DescribeTopic(ctx context.Context, name string) error {
 	if err := topics.ValidateName(name); err != nil {
 		return err
 	}
-	s, err := stack.Open(ctx, os.Stderr)
-	if err != nil {
-		return err
-	}
-	adm, cl, err := s.Admin()
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
-	defer cancel()
-	d, err := topics.Describe(ctx, adm, name)
-	if err != nil {
-		return err
-	}
+	return withAdmin(ctx, func(ctx context.Context, adm *kadm.Client) error {
+		d, err := topics.Describe(ctx, adm, name)
+		if err != nil {
+			return err
+		}
+		return writeTopic(d)
+	})
+}
+
+func writeTopic(d topics.Detail) error {
 	fmt.Printf("topic %s: %d partitions, replication factor %d, %d under-replicated, %d offline\n",
 		d.Name, d.Partitions, d.ReplicationFactor, d.UnderReplicated, d.Offline)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
@@ -152,6 +144,18 @@ func DeleteTopic(ctx context.Context, name string) error {
 	if err := topics.ValidateName(name); err != nil {
 		return err
 	}
+	return withAdmin(ctx, func(ctx context.Context, adm *kadm.Client) error {
+		if err := topics.Delete(ctx, adm, name); err != nil {
+			return err
+		}
+		fmt.Printf("topic %s deleted\n", name)
+		return nil
+	})
+}
+
+// withAdmin opens the stack (progress to stderr), and runs fn with an admin
+// client, bounded by KAFKA_READY_TIMEOUT.
+func withAdmin(ctx context.Context, fn func(context.Context, *kadm.Client) error) error {
 	s, err := stack.Open(ctx, os.Stderr)
 	if err != nil {
 		return err
@@ -163,9 +167,5 @@ func DeleteTopic(ctx context.Context, name string) error {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
 	defer cancel()
-	if err := topics.Delete(ctx, adm, name); err != nil {
-		return err
-	}
-	fmt.Printf("topic %s deleted\n", name)
-	return nil
+	return fn(ctx, adm)
 }

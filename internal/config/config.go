@@ -187,6 +187,23 @@ func (c *Config) ComposeFile() string {
 // RuntimeDataDir is the data folder of one runtime, inside DataDir.
 func (c *Config) RuntimeDataDir(r Runtime) string { return filepath.Join(c.DataDir, string(r)) }
 
+// SeedBrokers is the topology's default bootstrap list, for the standalone
+// clients that run without loading the compose file.
+var SeedBrokers = []string{"127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"}
+
+// BrokersFromEnv returns KAFKA_BROKERS parsed, or SeedBrokers when unset.
+func BrokersFromEnv() ([]string, error) {
+	v := strings.TrimSpace(os.Getenv("KAFKA_BROKERS"))
+	if v == "" {
+		return SeedBrokers, nil
+	}
+	b, err := ParseBrokers(v)
+	if err != nil {
+		return nil, fmt.Errorf("KAFKA_BROKERS: %w", err)
+	}
+	return b, nil
+}
+
 // ParseBrokers splits a comma-separated host:port list. It fails on an empty
 // entry or one without a numeric port.
 func ParseBrokers(s string) ([]string, error) {
