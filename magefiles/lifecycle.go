@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"os"
+
+	"kafkastack/internal/cli"
 )
 
 // Up starts the cluster and returns only when it is ready.
@@ -66,3 +68,8 @@ func Logs(ctx context.Context) error {
 	}
 	return s.Logs(ctx, os.Getenv("KAFKA_SERVICE"), os.Getenv("KAFKA_FOLLOW") == "1")
 }
+
+// Status shows brokers, controller, topics, ISR health, group lag and services.
+//
+// Env: KAFKA_OUTPUT=json for a machine-readable form.
+func Status(ctx context.Context) error { return cli.Status(ctx) }

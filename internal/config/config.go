@@ -54,8 +54,10 @@ type Config struct {
 	Partitions        int32
 	ReplicationFactor int16
 	MinInsyncReplicas int
-	// Topic is the topic e2e and the clients use.
-	Topic string
+	// Topic is the topic e2e and the clients use; TopicSet reports whether
+	// KAFKA_TOPIC named it.
+	Topic    string
+	TopicSet bool
 	// Records is how many records e2e produces.
 	Records int
 	// DataDir is the repo's own data folder: clean deletes only inside it.
@@ -152,7 +154,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		c.MinInsyncReplicas = n
 	}
 	if v := strings.TrimSpace(getenv("KAFKA_TOPIC")); v != "" {
-		c.Topic = v
+		c.Topic, c.TopicSet = v, true
 	}
 	if v := strings.TrimSpace(getenv("KAFKA_RECORDS")); v != "" {
 		n, err := strconv.Atoi(v)

@@ -1,9 +1,812 @@
 package config
 
-// External is the connection settings of the external runtime.
-type External struct{}
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
 
-// externalFromEnv reads the external runtime's settings.
+// The external runtime's settings, read by externalFromEnv. Each variable
+// overrides what the KAFKA_CLIENT_PROPERTIES file says.
+const (
+	// EnvTLS is KAFKA_TLS: on or off (also true/false, yes/no, 1/0).
+	// Unset, TLS is on when any of the TLS files, the server name or the
+	// skip-verify switch is set, or when the properties file says SSL or
+	// SASL_SSL. KAFKA_TLS=off with a TLS variable set is an error.
+	EnvTLS = "KAFKA_TLS"
+	// EnvTLSCAFile is KAFKA_TLS_CA_FILE: the PEM file of the CA(s) that
+	// signed the brokers' certificates. Unset, the system's roots are used.
+	EnvTLSCAFile = "KAFKA_TLS_CA_FILE"
+	// EnvTLSCertFile is KAFKA_TLS_CERT_FILE: the PEM client certificate
+	// for mutual TLS; needs KAFKA_TLS_KEY_FILE.
+	EnvTLSCertFile = "KAFKA_TLS_CERT_FILE"
+	// EnvTLSKeyFile is KAFKA_TLS_KEY_FILE: the client certificate's PEM
+	// key (unencrypted); needs KAFKA_TLS_CERT_FILE.
+	EnvTLSKeyFile = "KAFKA_TLS_KEY_FILE"
+	// EnvTLSServerName is KAFKA_TLS_SERVER_NAME: the name the brokers'
+	// certificates are checked against. Unset, each broker's host name.
+	EnvTLSServerName = "KAFKA_TLS_SERVER_NAME"
+	// EnvTLSInsecureSkipVerify is KAFKA_TLS_INSECURE_SKIP_VERIFY: on turns
+	// certificate verification off (it is on by default); for throwaway
+	// test clusters only.
+	EnvTLSInsecureSkipVerify = "KAFKA_TLS_INSECURE_SKIP_VERIFY"
+	// EnvSASLMechanism is KAFKA_SASL_MECHANISM: PLAIN, SCRAM-SHA-256 or
+	// SCRAM-SHA-512 (any case). Unset, no SASL.
+	EnvSASLMechanism = "KAFKA_SASL_MECHANISM"
+	// EnvSASLUsername is KAFKA_SASL_USERNAME, the SASL user.
+	EnvSASLUsername = "KAFKA_SASL_USERNAME"
+	// EnvSASLPassword is KAFKA_SASL_PASSWORD, the SASL password, taken as
+	// given (spaces included) and never printed.
+	EnvSASLPassword = "KAFKA_SASL_PASSWORD"
+	// EnvClientProperties is KAFKA_CLIENT_PROPERTIES: the path of a Java
+	// client.properties file (security.protocol, sasl.mechanism,
+	// sasl.jaas.config, ssl.truststore.location with
+	// ssl.truststore.type=PEM, ssl.keystore.location with
+	// ssl.keystore.type=PEM, ssl.endpoint.identification.algorithm,
+	// bootstrap.servers), also librdkafka's sasl.username, sasl.password,
+	// ssl.ca.location, ssl.certificate.location and ssl.key.location.
+	EnvClientProperties = "KAFKA_CLIENT_PROPERTIES"
+)
+
+// ExternalEnvVars lists every variable the external runtime reads, in the
+// order the README documents them.
+var ExternalEnvVars = []string{
+	EnvTLS, EnvTLSCAFile, EnvTLSCertFile, EnvTLSKeyFile, EnvTLSServerName,
+	EnvTLSInsecureSkipVerify, EnvSASLMechanism, EnvSASLUsername,
+	EnvSASLPassword, EnvClientProperties,
+}
+
+// The SASL mechanisms the external runtime speaks.
+const (
+	// SASLPlain is SASL/PLAIN: the password travels as is (use TLS).
+	SASLPlain = "PLAIN"
+	// SASLScramSHA256 is SASL/SCRAM with SHA-256.
+	SASLScramSHA256 = "SCRAM-SHA-256"
+	// SASLScramSHA512 is SASL/SCRAM with SHA-512.
+	SASLScramSHA512 = "SCRAM-SHA-512"
+)
+
+// SASLMechanisms lists every accepted KAFKA_SASL_MECHANISM value.
+var SASLMechanisms = []string{SASLPlain, SASLScramSHA256, SASLScramSHA512}
+
+// Redacted is what every printed or marshalled form shows instead of a
+// secret.
+const Redacted = "***"
+
+// Secret is a string that never prints: String, GoString, Format (every
+// verb) and MarshalJSON all show Redacted, or "" when it is empty. Reveal
+// returns the value. It cannot fail.
+type Secret string
+
+// Reveal returns the secret's value, for the one place that sends it.
+func (s Secret) Reveal() string { return string(s) }
+
+// String shows Redacted (or "" for an empty secret).
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return Redacted
+}
+
+// GoString shows Redacted quoted, for %#v.
+func (s Secret) GoString() string { return strconv.Quote(s.String()) }
+
+// Format prints the redacted form for every verb.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, s.GoString())
+		return
+	}
+	fmt.Fprint(f, s.String())
+}
+
+// MarshalJSON writes the redacted form as a JSON string.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// External is the connection settings of the external runtime: TLS, SASL
+// and the seed brokers of a client.properties file. Printed with any fmt
+// verb or marshalled to JSON, the password shows as Redacted.
+type External struct {
+	// TLS reports whether connections use TLS.
+	TLS bool
+	// CAFile is the PEM file of trusted CAs; empty means the system roots.
+	CAFile string
+	// CertFile and KeyFile are the PEM client certificate and key.
+	CertFile string
+	KeyFile  string
+	// ServerName overrides the name the certificate is checked against.
+	ServerName string
+	// InsecureSkipVerify turns certificate verification off.
+	InsecureSkipVerify bool
+	// SkipHostnameVerify checks the certificate chain but not the host
+	// name, from ssl.endpoint.identification.algorithm= (empty).
+	SkipHostnameVerify bool
+	// SASLMechanism is one of SASLMechanisms, or empty for no SASL.
+	SASLMechanism string
+	// SASLUsername and SASLPassword are the SASL credentials.
+	SASLUsername string
+	SASLPassword Secret
+	// PropertiesFile is KAFKA_CLIENT_PROPERTIES, when set.
+	PropertiesFile string
+	// Brokers is bootstrap.servers from the properties file.
+	Brokers []string
+	// sources maps a setting's name (e.g. "CAFile") to where it came from
+	// (e.g. "KAFKA_TLS_CA_FILE"), for error messages.
+	sources map[string]string
+}
+
+// The names Source takes, one per External field.
+const (
+	// SettingTLS names External.TLS.
+	SettingTLS = "TLS"
+	// SettingCAFile names External.CAFile.
+	SettingCAFile = "CAFile"
+	// SettingCertFile names External.CertFile.
+	SettingCertFile = "CertFile"
+	// SettingKeyFile names External.KeyFile.
+	SettingKeyFile = "KeyFile"
+	// SettingServerName names External.ServerName.
+	SettingServerName = "ServerName"
+	// SettingSASL names External.SASLMechanism.
+	SettingSASL = "SASLMechanism"
+	// SettingUsername names External.SASLUsername.
+	SettingUsername = "SASLUsername"
+	// SettingPassword names External.SASLPassword.
+	SettingPassword = "SASLPassword"
+	// SettingBrokers names External.Brokers.
+	SettingBrokers = "Brokers"
+)
+
+// Source names where a setting (one of the Setting* names) came from, such
+// as "KAFKA_TLS_CA_FILE" or "ssl.truststore.location in client.properties",
+// for messages that tell the user what to change. It returns the
+// environment variable's name when the setting was not set at all.
+func (e External) Source(setting string) string {
+	if s, ok := e.sources[setting]; ok {
+		return s
+	}
+	switch setting {
+	case SettingTLS:
+		return EnvTLS
+	case SettingCAFile:
+		return EnvTLSCAFile
+	case SettingCertFile:
+		return EnvTLSCertFile
+	case SettingKeyFile:
+		return EnvTLSKeyFile
+	case SettingServerName:
+		return EnvTLSServerName
+	case SettingSASL:
+		return EnvSASLMechanism
+	case SettingUsername:
+		return EnvSASLUsername
+	case SettingPassword:
+		return EnvSASLPassword
+	case SettingBrokers:
+		return "KAFKA_BROKERS"
+	}
+	return setting
+}
+
+// SASL reports whether a SASL mechanism is configured.
+func (e External) SASL() bool { return e.SASLMechanism != "" }
+
+// String is a one-line summary with the password redacted, e.g.
+// "tls=on ca=/x/ca.pem sasl=SCRAM-SHA-256 user=alice password=***".
+func (e External) String() string {
+	var b strings.Builder
+	onoff := func(v bool) string {
+		if v {
+			return "on"
+		}
+		return "off"
+	}
+	fmt.Fprintf(&b, "tls=%s", onoff(e.TLS))
+	if e.CAFile != "" {
+		fmt.Fprintf(&b, " ca=%s", e.CAFile)
+	}
+	if e.CertFile != "" {
+		fmt.Fprintf(&b, " cert=%s key=%s", e.CertFile, e.KeyFile)
+	}
+	if e.ServerName != "" {
+		fmt.Fprintf(&b, " server_name=%s", e.ServerName)
+	}
+	if e.InsecureSkipVerify {
+		b.WriteString(" insecure_skip_verify=on")
+	}
+	if e.SkipHostnameVerify {
+		b.WriteString(" hostname_verify=off")
+	}
+	if e.SASLMechanism == "" {
+		b.WriteString(" sasl=off")
+	} else {
+		fmt.Fprintf(&b, " sasl=%s user=%s password=%s", e.SASLMechanism, e.SASLUsername, e.SASLPassword.String())
+	}
+	if e.PropertiesFile != "" {
+		fmt.Fprintf(&b, " properties=%s", e.PropertiesFile)
+	}
+	if len(e.Brokers) > 0 {
+		fmt.Fprintf(&b, " brokers=%s", strings.Join(e.Brokers, ","))
+	}
+	return b.String()
+}
+
+// externalView is External without its methods and with the password
+// already redacted, for GoString and MarshalJSON.
+type externalView struct {
+	TLS                bool     `json:"tls"`
+	CAFile             string   `json:"ca_file,omitempty"`
+	CertFile           string   `json:"cert_file,omitempty"`
+	KeyFile            string   `json:"key_file,omitempty"`
+	ServerName         string   `json:"server_name,omitempty"`
+	InsecureSkipVerify bool     `json:"insecure_skip_verify"`
+	SkipHostnameVerify bool     `json:"skip_hostname_verify,omitempty"`
+	SASLMechanism      string   `json:"sasl_mechanism,omitempty"`
+	SASLUsername       string   `json:"sasl_username,omitempty"`
+	SASLPassword       string   `json:"sasl_password,omitempty"`
+	PropertiesFile     string   `json:"properties_file,omitempty"`
+	Brokers            []string `json:"brokers,omitempty"`
+}
+
+func (e External) view() externalView {
+	return externalView{
+		TLS: e.TLS, CAFile: e.CAFile, CertFile: e.CertFile, KeyFile: e.KeyFile,
+		ServerName: e.ServerName, InsecureSkipVerify: e.InsecureSkipVerify,
+		SkipHostnameVerify: e.SkipHostnameVerify, SASLMechanism: e.SASLMechanism,
+		SASLUsername: e.SASLUsername, SASLPassword: e.SASLPassword.String(),
+		PropertiesFile: e.PropertiesFile, Brokers: e.Brokers,
+	}
+}
+
+// GoString is the Go-syntax form for %#v, with the password redacted.
+func (e External) GoString() string {
+	s := fmt.Sprintf("%#v", e.view())
+	return strings.Replace(s, "config.externalView", "config.External", 1)
+}
+
+// Format prints External for every verb: %#v as GoString, anything else
+// as String. The password is always redacted.
+func (e External) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, e.GoString())
+		return
+	}
+	fmt.Fprint(f, e.String())
+}
+
+// MarshalJSON writes the settings with lower_snake keys and the password
+// redacted. It cannot fail.
+func (e External) MarshalJSON() ([]byte, error) { return json.Marshal(e.view()) }
+
+// externalFromEnv reads the external runtime's settings: first the
+// KAFKA_CLIENT_PROPERTIES file, then the KAFKA_TLS_* and KAFKA_SASL_*
+// variables over it. It fails with an error naming the variable (or the
+// file and its key) when a value is not valid; no error shows the password.
 func externalFromEnv(getenv func(string) string) (External, error) {
-	return External{}, nil
+	e := External{sources: map[string]string{}}
+	if path := strings.TrimSpace(getenv(EnvClientProperties)); path != "" {
+		props, err := ReadClientProperties(path)
+		if err != nil {
+			return External{}, err
+		}
+		e = props
+	}
+	set := func(setting, env string) { e.sources[setting] = env }
+
+	tlsExplicit := false
+	if v := strings.TrimSpace(getenv(EnvTLS)); v != "" {
+		on, ok := parseSwitch(v)
+		if !ok {
+			return External{}, fmt.Errorf("%s=%q is not a switch; use on or off", EnvTLS, v)
+		}
+		e.TLS, tlsExplicit = on, true
+		set(SettingTLS, EnvTLS)
+	}
+	// The TLS files: each variable overrides the file, and names itself.
+	tlsVars := []struct {
+		env, setting string
+		dst          *string
+		isFile       bool
+	}{
+		{EnvTLSCAFile, SettingCAFile, &e.CAFile, true},
+		{EnvTLSCertFile, SettingCertFile, &e.CertFile, true},
+		{EnvTLSKeyFile, SettingKeyFile, &e.KeyFile, true},
+		{EnvTLSServerName, SettingServerName, &e.ServerName, false},
+	}
+	var tlsEnvSet []string
+	for _, tv := range tlsVars {
+		v := strings.TrimSpace(getenv(tv.env))
+		if v == "" {
+			continue
+		}
+		if tv.isFile {
+			if err := checkFile(v); err != nil {
+				return External{}, fmt.Errorf("%s=%s: %w", tv.env, v, err)
+			}
+		}
+		*tv.dst = v
+		set(tv.setting, tv.env)
+		tlsEnvSet = append(tlsEnvSet, tv.env)
+	}
+	if v := strings.TrimSpace(getenv(EnvTLSInsecureSkipVerify)); v != "" {
+		on, ok := parseSwitch(v)
+		if !ok {
+			return External{}, fmt.Errorf("%s=%q is not a switch; use on or off", EnvTLSInsecureSkipVerify, v)
+		}
+		e.InsecureSkipVerify = on
+		if on {
+			tlsEnvSet = append(tlsEnvSet, EnvTLSInsecureSkipVerify)
+		}
+	}
+	switch {
+	case tlsExplicit && !e.TLS && len(tlsEnvSet) > 0:
+		return External{}, fmt.Errorf("%s=off but %s is set; drop one of them", EnvTLS, tlsEnvSet[0])
+	case tlsExplicit && !e.TLS:
+		// TLS off from the environment wins over the file's TLS settings.
+		e.CAFile, e.CertFile, e.KeyFile, e.ServerName = "", "", "", ""
+		e.InsecureSkipVerify, e.SkipHostnameVerify = false, false
+	case len(tlsEnvSet) > 0:
+		e.TLS = true
+	}
+	if (e.CertFile == "") != (e.KeyFile == "") {
+		if e.CertFile == "" {
+			return External{}, fmt.Errorf("%s is set without a client certificate; set %s too", e.Source(SettingKeyFile), EnvTLSCertFile)
+		}
+		return External{}, fmt.Errorf("%s is set without its key; set %s too", e.Source(SettingCertFile), EnvTLSKeyFile)
+	}
+
+	if v := strings.TrimSpace(getenv(EnvSASLMechanism)); v != "" {
+		m, ok := parseMechanism(v)
+		if !ok {
+			return External{}, fmt.Errorf("%s=%q is not a mechanism; use one of %s", EnvSASLMechanism, v, strings.Join(SASLMechanisms, ", "))
+		}
+		e.SASLMechanism = m
+		set(SettingSASL, EnvSASLMechanism)
+	}
+	if v := getenv(EnvSASLUsername); strings.TrimSpace(v) != "" {
+		e.SASLUsername = strings.TrimSpace(v)
+		set(SettingUsername, EnvSASLUsername)
+	}
+	// The password is taken as given: spaces may be part of it.
+	if v := getenv(EnvSASLPassword); v != "" {
+		e.SASLPassword = Secret(v)
+		set(SettingPassword, EnvSASLPassword)
+	}
+	if e.SASLMechanism == "" {
+		if e.SASLUsername != "" || e.SASLPassword != "" {
+			which := EnvSASLUsername
+			if e.SASLUsername == "" {
+				which = EnvSASLPassword
+			}
+			return External{}, fmt.Errorf("%s is set but %s is not; set it to one of %s", which, EnvSASLMechanism, strings.Join(SASLMechanisms, ", "))
+		}
+	} else {
+		if e.SASLUsername == "" {
+			return External{}, fmt.Errorf("%s=%s needs a user name; set %s", e.Source(SettingSASL), e.SASLMechanism, EnvSASLUsername)
+		}
+		if e.SASLPassword == "" {
+			return External{}, fmt.Errorf("%s=%s needs a password; set %s", e.Source(SettingSASL), e.SASLMechanism, EnvSASLPassword)
+		}
+	}
+	return e, nil
+}
+
+// ReadClientProperties reads a Java client.properties file into External
+// settings: security.protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL;
+// unset, TLS and SASL follow from the keys present), sasl.mechanism,
+// sasl.jaas.config (username="..." password="..."), sasl.username and
+// sasl.password, ssl.truststore.location (PEM) or ssl.ca.location,
+// ssl.keystore.location (PEM, certificate and key in one file) or
+// ssl.certificate.location with ssl.key.location,
+// ssl.endpoint.identification.algorithm and bootstrap.servers. Other keys
+// are ignored. It fails with an error naming KAFKA_CLIENT_PROPERTIES, the
+// line and the key when the file cannot be read or a value is not
+// supported (a JKS or PKCS12 store, GSSAPI, an encrypted key); the error
+// never shows a password or the JAAS line.
+func ReadClientProperties(path string) (External, error) {
+	e := External{PropertiesFile: path, sources: map[string]string{}}
+	fail := func(format string, args ...any) (External, error) {
+		return External{}, fmt.Errorf("%s=%s: %s", EnvClientProperties, path, fmt.Sprintf(format, args...))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return fail("no such file")
+		}
+		return fail("%v", err)
+	}
+	defer f.Close()
+	props, lines, err := parseProperties(f)
+	if err != nil {
+		return fail("%v", err)
+	}
+	at := func(key string) string { return fmt.Sprintf("line %d: %s", lines[key], key) }
+	from := func(key string) string {
+		return fmt.Sprintf("%s in %s", key, filepath.Base(path))
+	}
+	dir := filepath.Dir(path)
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+
+	// Which of TLS and SASL the file asks for.
+	proto := strings.ToUpper(strings.TrimSpace(props["security.protocol"]))
+	var wantTLS, wantSASL bool
+	switch proto {
+	case "PLAINTEXT":
+	case "SSL":
+		wantTLS = true
+	case "SASL_PLAINTEXT":
+		wantSASL = true
+	case "SASL_SSL":
+		wantTLS, wantSASL = true, true
+	case "":
+		for _, k := range []string{"ssl.truststore.location", "ssl.ca.location", "ssl.keystore.location", "ssl.certificate.location"} {
+			if props[k] != "" {
+				wantTLS = true
+			}
+		}
+		for _, k := range []string{"sasl.mechanism", "sasl.mechanisms", "sasl.jaas.config", "sasl.username"} {
+			if props[k] != "" {
+				wantSASL = true
+			}
+		}
+	default:
+		return fail("%s=%s is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL", at("security.protocol"), props["security.protocol"])
+	}
+	if proto != "" {
+		e.sources[SettingTLS] = from("security.protocol")
+	}
+	e.TLS = wantTLS
+
+	if v := strings.TrimSpace(props["bootstrap.servers"]); v != "" {
+		b, err := ParseBrokers(v)
+		if err != nil {
+			return fail("%s: %v", at("bootstrap.servers"), err)
+		}
+		e.Brokers = b
+		e.sources[SettingBrokers] = from("bootstrap.servers")
+	}
+
+	if wantTLS {
+		if loc := strings.TrimSpace(props["ssl.truststore.location"]); loc != "" {
+			typ := strings.ToUpper(strings.TrimSpace(props["ssl.truststore.type"]))
+			if typ != "PEM" && !(typ == "" && pemName(loc)) {
+				if typ == "" {
+					typ = "JKS (the default type)"
+				}
+				return fail("%s is a %s truststore; only PEM is read here: export the CA with `keytool -exportcert -rfc` and set ssl.truststore.type=PEM (or set %s)", at("ssl.truststore.location"), typ, EnvTLSCAFile)
+			}
+			e.CAFile = resolve(loc)
+			e.sources[SettingCAFile] = from("ssl.truststore.location")
+		}
+		if loc := strings.TrimSpace(props["ssl.ca.location"]); loc != "" && e.CAFile == "" {
+			e.CAFile = resolve(loc)
+			e.sources[SettingCAFile] = from("ssl.ca.location")
+		}
+		if props["ssl.truststore.certificates"] != "" && e.CAFile == "" {
+			return fail("%s (inline certificates) is not supported; put the CA in a PEM file and set ssl.truststore.location with ssl.truststore.type=PEM", at("ssl.truststore.certificates"))
+		}
+		if loc := strings.TrimSpace(props["ssl.keystore.location"]); loc != "" {
+			typ := strings.ToUpper(strings.TrimSpace(props["ssl.keystore.type"]))
+			if typ != "PEM" && !(typ == "" && pemName(loc)) {
+				if typ == "" {
+					typ = "JKS (the default type)"
+				}
+				return fail("%s is a %s keystore; only PEM (certificate and key in one file) is read here, or set %s and %s", at("ssl.keystore.location"), typ, EnvTLSCertFile, EnvTLSKeyFile)
+			}
+			if props["ssl.key.password"] != "" || props["ssl.keystore.password"] != "" {
+				return fail("%s: encrypted keys are not supported; use an unencrypted PEM key", at("ssl.keystore.location"))
+			}
+			e.CertFile, e.KeyFile = resolve(loc), resolve(loc)
+			e.sources[SettingCertFile] = from("ssl.keystore.location")
+			e.sources[SettingKeyFile] = from("ssl.keystore.location")
+		}
+		if loc := strings.TrimSpace(props["ssl.certificate.location"]); loc != "" && e.CertFile == "" {
+			e.CertFile = resolve(loc)
+			e.sources[SettingCertFile] = from("ssl.certificate.location")
+		}
+		if loc := strings.TrimSpace(props["ssl.key.location"]); loc != "" && e.KeyFile == "" {
+			e.KeyFile = resolve(loc)
+			e.sources[SettingKeyFile] = from("ssl.key.location")
+		}
+		if alg, ok := props["ssl.endpoint.identification.algorithm"]; ok {
+			switch strings.ToLower(strings.TrimSpace(alg)) {
+			case "", "none":
+				e.SkipHostnameVerify = true
+			case "https":
+			default:
+				return fail("%s=%s is not https or empty", at("ssl.endpoint.identification.algorithm"), alg)
+			}
+		}
+		for _, s := range []struct{ setting, file string }{{SettingCAFile, e.CAFile}, {SettingCertFile, e.CertFile}, {SettingKeyFile, e.KeyFile}} {
+			if s.file == "" {
+				continue
+			}
+			if err := checkFile(s.file); err != nil {
+				return fail("%s=%s: %v", e.sources[s.setting], s.file, err)
+			}
+		}
+	}
+
+	if wantSASL {
+		mechKey := "sasl.mechanism"
+		mech := strings.TrimSpace(props[mechKey])
+		if mech == "" && props["sasl.mechanisms"] != "" {
+			mechKey = "sasl.mechanisms"
+			mech = strings.TrimSpace(props[mechKey])
+		}
+		user, pass := strings.TrimSpace(props["sasl.username"]), props["sasl.password"]
+		userFrom, passFrom := from("sasl.username"), from("sasl.password")
+		module := ""
+		if jaas := props["sasl.jaas.config"]; strings.TrimSpace(jaas) != "" {
+			var opts map[string]string
+			var ok bool
+			module, opts, ok = parseJAAS(jaas)
+			if !ok {
+				// The line holds the password: never echo it.
+				return fail("line %d: sasl.jaas.config is not `<LoginModule> required username=\"...\" password=\"...\";`", lines["sasl.jaas.config"])
+			}
+			if u, ok := opts["username"]; ok {
+				user, userFrom = u, from("sasl.jaas.config")
+			}
+			if p, ok := opts["password"]; ok {
+				pass, passFrom = p, from("sasl.jaas.config")
+			}
+		}
+		if mech == "" {
+			if strings.HasSuffix(module, ".PlainLoginModule") {
+				mech = SASLPlain
+			} else {
+				return fail("security.protocol asks for SASL but sasl.mechanism is not set; set it to one of %s", strings.Join(SASLMechanisms, ", "))
+			}
+		} else {
+			m, ok := parseMechanism(mech)
+			if !ok {
+				return fail("%s=%s is not supported; use one of %s", at(mechKey), mech, strings.Join(SASLMechanisms, ", "))
+			}
+			mech = m
+		}
+		e.SASLMechanism = mech
+		e.SASLUsername = user
+		e.SASLPassword = Secret(pass)
+		e.sources[SettingSASL] = from(mechKey)
+		if user != "" {
+			e.sources[SettingUsername] = userFrom
+		}
+		if pass != "" {
+			e.sources[SettingPassword] = passFrom
+		}
+	}
+	return e, nil
+}
+
+// parseProperties reads the Java properties format: key=value, key: value
+// or key value; # and ! comments; a trailing backslash continues a line;
+// \t \n \r \f \uXXXX and \<char> escapes. It returns the values and the
+// line each key is on; it fails on a line it cannot read.
+func parseProperties(f *os.File) (map[string]string, map[string]int, error) {
+	props, lines := map[string]string{}, map[string]int{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		start := n
+		line := strings.TrimLeft(sc.Text(), " \t\f")
+		if line == "" || line[0] == '#' || line[0] == '!' {
+			continue
+		}
+		for endsWithOddBackslashes(line) && sc.Scan() {
+			n++
+			line = line[:len(line)-1] + strings.TrimLeft(sc.Text(), " \t\f")
+		}
+		line = strings.TrimSuffix(line, "\\")
+		key, value := splitProperty(line)
+		k, err := unescapeProperty(key)
+		if err != nil {
+			return nil, nil, fmt.Errorf("line %d: %v", start, err)
+		}
+		v, err := unescapeProperty(value)
+		if err != nil {
+			return nil, nil, fmt.Errorf("line %d: %s: %v", start, k, err)
+		}
+		props[k] = v
+		lines[k] = start
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, err
+	}
+	return props, lines, nil
+}
+
+func endsWithOddBackslashes(s string) bool {
+	n := 0
+	for i := len(s) - 1; i >= 0 && s[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+// splitProperty splits at the first unescaped =, : or whitespace, and
+// skips the separator and the blanks around it.
+func splitProperty(line string) (string, string) {
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		if c == '\\' {
+			i += 2
+			continue
+		}
+		if c == '=' || c == ':' || c == ' ' || c == '\t' || c == '\f' {
+			break
+		}
+		i++
+	}
+	if i >= len(line) {
+		return line, ""
+	}
+	key, rest := line[:i], line[i:]
+	rest = strings.TrimLeft(rest, " \t\f")
+	if rest != "" && (rest[0] == '=' || rest[0] == ':') {
+		rest = strings.TrimLeft(rest[1:], " \t\f")
+	}
+	return key, rest
+}
+
+func unescapeProperty(s string) (string, error) {
+	if !strings.Contains(s, "\\") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i == len(s)-1 {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 'f':
+			b.WriteByte('\f')
+		case 'u':
+			if i+5 > len(s) {
+				return "", fmt.Errorf("a \\u escape needs four hex digits")
+			}
+			r, err := strconv.ParseUint(s[i+1:i+5], 16, 32)
+			if err != nil {
+				return "", fmt.Errorf("a \\u escape needs four hex digits")
+			}
+			b.WriteRune(rune(r))
+			i += 4
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			b.WriteRune(r)
+			i += size - 1
+		}
+	}
+	return b.String(), nil
+}
+
+// parseJAAS reads `<module> <flag> key=value ...;` where values are quoted
+// ("..." with \" and \\ escapes) or bare. It returns the module and the
+// options, and false when the text does not have that shape.
+func parseJAAS(s string) (string, map[string]string, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(s, ";")
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return "", nil, false
+	}
+	module := fields[0]
+	switch strings.ToLower(fields[1]) {
+	case "required", "requisite", "sufficient", "optional":
+	default:
+		return "", nil, false
+	}
+	// Skip the module and the flag.
+	rest := strings.TrimSpace(s[strings.Index(s, fields[1])+len(fields[1]):])
+	opts := map[string]string{}
+	for rest != "" {
+		eq := strings.IndexByte(rest, '=')
+		if eq <= 0 {
+			return "", nil, false
+		}
+		key := strings.TrimSpace(rest[:eq])
+		if key == "" || strings.ContainsAny(key, " \t\"") {
+			return "", nil, false
+		}
+		rest = strings.TrimLeft(rest[eq+1:], " \t")
+		var val strings.Builder
+		if strings.HasPrefix(rest, "\"") {
+			i, closed := 1, false
+			for i < len(rest) {
+				c := rest[i]
+				if c == '\\' && i+1 < len(rest) {
+					val.WriteByte(rest[i+1])
+					i += 2
+					continue
+				}
+				if c == '"' {
+					closed = true
+					i++
+					break
+				}
+				val.WriteByte(c)
+				i++
+			}
+			if !closed {
+				return "", nil, false
+			}
+			rest = rest[i:]
+		} else {
+			end := strings.IndexAny(rest, " \t")
+			if end < 0 {
+				end = len(rest)
+			}
+			val.WriteString(rest[:end])
+			rest = rest[end:]
+		}
+		opts[key] = val.String()
+		rest = strings.TrimLeft(rest, " \t")
+	}
+	return module, opts, true
+}
+
+func parseSwitch(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1":
+		return true, true
+	case "off", "false", "no", "0":
+		return false, true
+	}
+	return false, false
+}
+
+func parseMechanism(v string) (string, bool) {
+	m := strings.ToUpper(strings.TrimSpace(v))
+	for _, x := range SASLMechanisms {
+		if m == x {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+func pemName(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".pem", ".crt", ".cer", ".key":
+		return true
+	}
+	return false
+}
+
+// checkFile fails when p is not a readable regular file.
+func checkFile(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return fmt.Errorf("no such file")
+		}
+		return err
+	}
+	if st.IsDir() {
+		return fmt.Errorf("is a folder, not a file")
+	}
+	return nil
 }

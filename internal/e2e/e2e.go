@@ -52,6 +52,15 @@ const DefaultRecordSize = 100
 // naming the step or the assertion, at the first thing that goes wrong.
 func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report, error) {
 	cfg := s.Env.Config
+	rep := &Report{Run: verify.NewRunID()}
+	if s.IsExternal() {
+		// Never touch a user's topics on a cluster we do not manage: use a
+		// run-unique topic and delete it, unless KAFKA_TOPIC names one.
+		o.SkipUp = true
+		if o.Topic == "" && !cfg.TopicSet {
+			o.Topic, o.DeleteTopic = "kafkastack-e2e-"+rep.Run, true
+		}
+	}
 	if o.Topic == "" {
 		o.Topic = cfg.Topic
 	}
@@ -72,7 +81,6 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	if err := o.Spec.Validate(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Run: verify.NewRunID()}
 	step := func(name string, n int64, fn func() error) error {
 		start := time.Now()
 		err := fn()
@@ -154,7 +162,10 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		}
 		cctx, ccancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 		defer ccancel()
-		recs, err = Consume(cctx, opts, adm, "kafkastack-e2e-"+rep.Run, o.Topic, start, end, o.RecordSize)
+		group := "kafkastack-e2e-" + rep.Run
+		recs, err = Consume(cctx, opts, adm, group, o.Topic, start, end, o.RecordSize)
+		// The group served this run only; do not leave it behind.
+		_, _ = adm.DeleteGroup(cctx, group)
 		return err
 	}); err != nil {
 		return rep, err

@@ -9,6 +9,7 @@ import (
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
 	"kafkastack/internal/runtimes/embedded"
+	"kafkastack/internal/runtimes/external"
 )
 
 // Select resolves KAFKA_RUNTIME (saying once, for auto, which runtime it
@@ -29,6 +30,8 @@ func Select(ctx context.Context, env *cluster.Env) (cluster.Runtime, error) {
 	switch name {
 	case config.RuntimeEmbedded:
 		return embedded.New(env)
+	case config.RuntimeExternal:
+		return external.New(env)
 	default:
 		return nil, fmt.Errorf("the %s runtime is not available in this build", name)
 	}

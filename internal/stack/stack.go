@@ -104,7 +104,7 @@ func (s *Stack) Admin() (*kadm.Client, *kgo.Client, error) {
 // ExpectedBrokers are the broker ids the cluster must show: the
 // topology's, except on the external runtime, where any broker will do.
 func (s *Stack) ExpectedBrokers() []int32 {
-	if s.Runtime.Name() == string(config.RuntimeExternal) {
+	if s.IsExternal() {
 		return nil
 	}
 	return s.Env.Topology.IDs()
@@ -144,10 +144,21 @@ func (s *Stack) Wait(ctx context.Context) error {
 		Out:      s.Env.Out,
 	})
 	if err != nil {
+		// A runtime that can say why (TLS, SASL) adds its one line.
+		if d, ok := s.Runtime.(interface{ Diagnose(context.Context) error }); ok {
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if derr := d.Diagnose(dctx); derr != nil {
+				return fmt.Errorf("waiting for %s: %s (%w)", joinComma(s.Bootstrap()), derr.Error(), err)
+			}
+		}
 		return fmt.Errorf("waiting for %s: %w", joinComma(s.Bootstrap()), err)
 	}
 	return nil
 }
+
+// IsExternal reports whether the cluster is one kafkastack does not manage.
+func (s *Stack) IsExternal() bool { return s.Runtime.Name() == string(config.RuntimeExternal) }
 
 // Down stops the cluster and keeps its data.
 func (s *Stack) Down(ctx context.Context) error { return s.Runtime.Down(ctx) }
