@@ -10,6 +10,7 @@ import (
 	"kafkastack/internal/config"
 	"kafkastack/internal/runtimes/embedded"
 	"kafkastack/internal/runtimes/external"
+	"kafkastack/internal/runtimes/native"
 )
 
 // Select resolves KAFKA_RUNTIME (saying once, for auto, which runtime it
@@ -30,6 +31,8 @@ func Select(ctx context.Context, env *cluster.Env) (cluster.Runtime, error) {
 	switch name {
 	case config.RuntimeEmbedded:
 		return embedded.New(env)
+	case config.RuntimeNative:
+		return native.New(env)
 	case config.RuntimeExternal:
 		return external.New(env)
 	default:

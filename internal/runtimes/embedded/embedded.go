@@ -20,6 +20,7 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
+	"kafkastack/internal/datadir"
 	embeddedsrv "kafkastack/internal/embedded"
 	"kafkastack/internal/proc"
 )
@@ -122,7 +123,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.env.Logf("embedded cluster started: PID %d, brokers %s, data in %s", pid, strings.Join(r.Bootstrap(), ","), rel(r.env.Config.Root, r.kfakeDir()))
+	r.env.Logf("embedded cluster started: PID %d, brokers %s, data in %s", pid, strings.Join(r.Bootstrap(), ","), datadir.Rel(r.env.Config.Root, r.kfakeDir()))
 	return r.awaitListening(ctx, pid)
 }
 
@@ -150,13 +151,13 @@ func (r *Runtime) awaitListening(ctx context.Context, pid int) error {
 	for {
 		if !proc.PIDAlive(pid) {
 			_ = os.Remove(r.pidFile())
-			return fmt.Errorf("starting embedded cluster: the server exited; last log lines:\n%s", tail(r.logFile(), 10))
+			return fmt.Errorf("starting embedded cluster: the server exited; last log lines:\n%s", datadir.Tail(r.logFile(), 10))
 		}
 		if _, err := os.Stat(r.controlFile()); err == nil && r.allListening() {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("starting embedded cluster: not listening after 30s; last log lines:\n%s", tail(r.logFile(), 10))
+			return fmt.Errorf("starting embedded cluster: not listening after 30s; last log lines:\n%s", datadir.Tail(r.logFile(), 10))
 		}
 		select {
 		case <-ctx.Done():
@@ -193,7 +194,7 @@ func (r *Runtime) Down(ctx context.Context) error {
 	if killed {
 		r.env.Logf("embedded cluster (PID %d) did not stop in 20s and was killed; recent writes may be lost", pid)
 	} else {
-		r.env.Logf("embedded cluster stopped (PID %d); data kept in %s", pid, rel(r.env.Config.Root, r.kfakeDir()))
+		r.env.Logf("embedded cluster stopped (PID %d); data kept in %s", pid, datadir.Rel(r.env.Config.Root, r.kfakeDir()))
 	}
 	return nil
 }
@@ -204,10 +205,10 @@ func (r *Runtime) Clean(ctx context.Context) error {
 	if err := r.Down(ctx); err != nil {
 		return err
 	}
-	if err := removeInside(r.env.Config.DataDir, r.dir); err != nil {
+	if err := datadir.RemoveInside(r.env.Config.DataDir, r.dir); err != nil {
 		return fmt.Errorf("cleaning embedded cluster: %w", err)
 	}
-	r.env.Logf("embedded cluster data removed (%s)", rel(r.env.Config.Root, r.dir))
+	r.env.Logf("embedded cluster data removed (%s)", datadir.Rel(r.env.Config.Root, r.dir))
 	return nil
 }
 
@@ -219,7 +220,7 @@ func (r *Runtime) Logs(ctx context.Context, w io.Writer, service string, follow 
 			return fmt.Errorf("no service %q in the embedded runtime; it has one log, for all brokers", service)
 		}
 	}
-	return copyLog(ctx, w, r.logFile(), follow)
+	return datadir.CopyLog(ctx, w, r.logFile(), follow)
 }
 
 func (r *Runtime) findService(name string) (int32, bool) {

@@ -1,4 +1,7 @@
-package embedded
+// Package datadir holds the file chores the runtimes share: deleting only
+// inside the repo's data folder, showing paths relative to the repo, and
+// reading and following process logs.
+package datadir
 
 import (
 	"bufio"
@@ -11,8 +14,8 @@ import (
 	"time"
 )
 
-// removeInside deletes dir, refusing unless it lies strictly inside root.
-func removeInside(root, dir string) error {
+// RemoveInside deletes dir, refusing unless it lies strictly inside root.
+func RemoveInside(root, dir string) error {
 	r, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -27,16 +30,16 @@ func removeInside(root, dir string) error {
 	return os.RemoveAll(d)
 }
 
-// rel shows path relative to root where it can.
-func rel(root, path string) string {
+// Rel shows path relative to root where it can.
+func Rel(root, path string) string {
 	if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
 		return r
 	}
 	return path
 }
 
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
+// Tail returns the last n lines of a file.
+func Tail(path string, n int) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "(no log)"
@@ -48,9 +51,9 @@ func tail(path string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// copyLog writes the file to w and, with follow, new lines as they come
+// CopyLog writes the file to w and, with follow, new lines as they come
 // until ctx ends.
-func copyLog(ctx context.Context, w io.Writer, path string, follow bool) error {
+func CopyLog(ctx context.Context, w io.Writer, path string, follow bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading log: no log yet at %s", path)

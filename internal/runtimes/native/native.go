@@ -1,0 +1,465 @@
+package native
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/cluster"
+	"kafkastack/internal/config"
+	"kafkastack/internal/datadir"
+	"kafkastack/internal/proc"
+)
+
+// Runtime runs the topology as local JVM processes.
+type Runtime struct {
+	env  *cluster.Env
+	root string // .data/native
+	dir  string // .data/native/<mode>
+	mode config.Mode
+}
+
+// process is one JVM the runtime manages.
+type process struct {
+	service string
+	id      int32 // broker id; -1 for ZooKeeper
+	props   map[string]string
+	ports   []int
+}
+
+// New returns the native runtime for env. It fails when the topology has
+// a broker whose settings cannot be translated.
+func New(env *cluster.Env) (*Runtime, error) {
+	root := env.Config.RuntimeDataDir(config.RuntimeNative)
+	r := &Runtime{env: env, root: root, dir: filepath.Join(root, string(env.Config.Mode)), mode: env.Config.Mode}
+	if _, err := r.processes(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Name is "native".
+func (r *Runtime) Name() string { return string(config.RuntimeNative) }
+
+// Bootstrap is the topology's external broker addresses.
+func (r *Runtime) Bootstrap() []string { return r.env.Topology.Bootstrap() }
+
+// ClientOpts adds nothing: the native brokers are plaintext on 127.0.0.1.
+func (r *Runtime) ClientOpts() ([]kgo.Opt, error) { return nil, nil }
+
+func (r *Runtime) pidFile(service string) string { return filepath.Join(r.dir, service+".pid") }
+func (r *Runtime) logFile(service string) string { return filepath.Join(r.dir, service+".log") }
+
+// processes lists ZooKeeper (zk mode, when the topology has it) and the
+// brokers, with their settings translated from the compose file.
+func (r *Runtime) processes() ([]process, error) {
+	var services []string
+	for name := range r.env.Topology.Project.Services {
+		services = append(services, name)
+	}
+	var out []process
+	if r.mode == config.ModeZK {
+		if zk, ok := r.env.Topology.Project.Services["zookeeper"]; ok {
+			env := map[string]string{}
+			for k, v := range zk.Environment {
+				if v != nil {
+					env[k] = *v
+				}
+			}
+			props := ZooKeeperProperties(env, filepath.Join(r.dir, "zookeeper"))
+			port, _ := strconv.Atoi(props["clientPort"])
+			out = append(out, process{service: "zookeeper", id: -1, props: props, ports: []int{port}})
+		}
+	}
+	for _, b := range r.env.Topology.Brokers {
+		props, err := BrokerProperties(b, services, filepath.Join(r.dir, b.Service, "data"))
+		if err != nil {
+			return nil, err
+		}
+		if r.mode == config.ModeZK && props["zookeeper.connect"] == "" {
+			return nil, fmt.Errorf("broker %s has no KAFKA_ZOOKEEPER_CONNECT; for KRaft use KAFKA_MODE=kraft", b.Service)
+		}
+		if r.mode == config.ModeKRaft && props["process.roles"] == "" {
+			return nil, fmt.Errorf("broker %s has no KAFKA_PROCESS_ROLES; the kraft topology needs them", b.Service)
+		}
+		out = append(out, process{service: b.Service, id: b.ID, props: props, ports: listenerPorts(props["listeners"])})
+	}
+	return out, nil
+}
+
+// Running reports whether any of the runtime's processes is alive.
+func (r *Runtime) Running(context.Context) (bool, error) {
+	ps, err := r.processes()
+	if err != nil {
+		return false, err
+	}
+	for _, p := range ps {
+		if _, alive := proc.Alive(r.pidFile(p.service)); alive {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Up resolves the jars, writes every process's settings and starts
+// ZooKeeper (zk mode) and the brokers. It returns once each broker listens
+// on its external port; readiness is checked by the caller. It fails on a
+// taken port (naming it and its owner), a missing java or mvn, and with
+// the last log lines of a process that exits while starting.
+func (r *Runtime) Up(ctx context.Context) error {
+	ps, err := r.processes()
+	if err != nil {
+		return err
+	}
+	alive := 0
+	for _, p := range ps {
+		if pid, ok := proc.Alive(r.pidFile(p.service)); ok {
+			alive++
+		} else if pid != 0 {
+			r.env.Logf("removing a stale PID file of %s: PID %d is gone", p.service, pid)
+			_ = os.Remove(r.pidFile(p.service))
+		}
+	}
+	if alive == len(ps) {
+		r.env.Logf("native cluster already running")
+		return cluster.ErrAlreadyRunning
+	}
+	var free []int
+	for _, p := range ps {
+		if _, ok := proc.Alive(r.pidFile(p.service)); !ok {
+			free = append(free, p.ports...)
+		}
+	}
+	if err := proc.CheckPortsFree("127.0.0.1", free); err != nil {
+		return fmt.Errorf("starting native cluster: %w", err)
+	}
+	java, err := checkJava(ctx)
+	if err != nil {
+		return err
+	}
+	libs, err := Libs(ctx, r.env.Config, r.mode, r.env.Logf)
+	if err != nil {
+		return err
+	}
+	if err := r.writeFiles(ps); err != nil {
+		return err
+	}
+	if r.mode == config.ModeKRaft {
+		if err := r.format(ctx, java, libs, ps); err != nil {
+			return err
+		}
+	}
+	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
+	for _, p := range ps {
+		if p.id >= 0 {
+			continue
+		}
+		if err := r.start(java, libs, p); err != nil {
+			return err
+		}
+		if err := r.awaitPort(ctx, p, deadline); err != nil {
+			return err
+		}
+	}
+	var brokers []process
+	for _, p := range ps {
+		if p.id >= 0 {
+			if err := r.start(java, libs, p); err != nil {
+				return err
+			}
+			brokers = append(brokers, p)
+		}
+	}
+	for _, p := range brokers {
+		if err := r.awaitPort(ctx, p, deadline); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFiles writes the properties and log configuration of every process.
+func (r *Runtime) writeFiles(ps []process) error {
+	for _, p := range ps {
+		dir := filepath.Join(r.dir, p.service)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("writing %s settings: %w", p.service, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p.service+".properties"), []byte(renderProperties(p.props)), 0o644); err != nil {
+			return fmt.Errorf("writing %s settings: %w", p.service, err)
+		}
+	}
+	name, body := "log4j.properties", log4jConfig
+	if r.mode == config.ModeKRaft {
+		name, body = "log4j2.properties", log4j2Config
+	}
+	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(body), 0o644); err != nil {
+		return fmt.Errorf("writing the log configuration: %w", err)
+	}
+	return nil
+}
+
+// format formats each KRaft node's storage once, with the topology's
+// CLUSTER_ID (or a fixed one).
+func (r *Runtime) format(ctx context.Context, java, libs string, ps []process) error {
+	for _, p := range ps {
+		marker := filepath.Join(r.dir, p.service, "formatted")
+		if _, err := os.Stat(marker); err == nil {
+			continue
+		}
+		b, _ := r.env.Topology.Broker(p.id)
+		id := b.Env["CLUSTER_ID"]
+		if id == "" {
+			id = "a2Fma2FzdGFjay1uYXRpdmU" // fixed, so that re-formatting one node matches the others
+		}
+		args := append(r.jvmArgs(libs, p.service), "kafka.tools.StorageTool", "format",
+			"-t", id, "-c", filepath.Join(r.dir, p.service, p.service+".properties"), "--ignore-formatted")
+		out, err := exec.CommandContext(ctx, java, args...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("formatting %s storage: %v: %s", p.service, err, lastLines(string(out), 5))
+		}
+		if err := os.WriteFile(marker, []byte(id+"\n"), 0o644); err != nil {
+			return fmt.Errorf("formatting %s storage: %w", p.service, err)
+		}
+	}
+	return nil
+}
+
+// jvmArgs are the JVM options every process gets.
+func (r *Runtime) jvmArgs(libs, service string) []string {
+	args := []string{"-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+		"-Djava.awt.headless=true", "-Dkafkastack.service=" + service,
+		"-cp", filepath.Join(libs, "*")}
+	if r.mode == config.ModeKRaft {
+		return append(args, "-Dlog4j2.configurationFile="+filepath.Join(r.dir, "log4j2.properties"))
+	}
+	return append(args, "-Dlog4j.configuration=file:"+filepath.Join(r.dir, "log4j.properties"))
+}
+
+// start launches one process in the background.
+func (r *Runtime) start(java, libs string, p process) error {
+	main := "kafka.Kafka"
+	if p.id < 0 {
+		main = "org.apache.zookeeper.server.quorum.QuorumPeerMain"
+	}
+	args := append(r.jvmArgs(libs, p.service), main, filepath.Join(r.dir, p.service, p.service+".properties"))
+	pid, err := proc.Start(proc.Spec{
+		Name: p.service, Path: java, Args: args, Dir: r.dir,
+		PIDFile: r.pidFile(p.service), LogFile: r.logFile(p.service),
+	})
+	if err != nil {
+		return err
+	}
+	r.env.Logf("started %s (PID %d, log %s)", p.service, pid, datadir.Rel(r.env.Config.Root, r.logFile(p.service)))
+	return nil
+}
+
+// awaitPort waits until p accepts connections on its first client port
+// (ZooKeeper's client port, a broker's external port), or p dies.
+func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) error {
+	addr := ""
+	if p.id < 0 {
+		addr = "127.0.0.1:" + p.props["clientPort"]
+	} else if b, ok := r.env.Topology.Broker(p.id); ok {
+		addr = b.External
+	}
+	for {
+		pid, alive := proc.Alive(r.pidFile(p.service))
+		if !alive {
+			_ = os.Remove(r.pidFile(p.service))
+			return fmt.Errorf("starting %s: the process exited; last log lines:\n%s", p.service, datadir.Tail(r.logFile(p.service), 15))
+		}
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("starting %s: PID %d not listening on %s within %s; last log lines:\n%s", p.service, pid, addr, r.env.Config.ReadyTimeout, datadir.Tail(r.logFile(p.service), 15))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Down stops the brokers one by one (SIGTERM, SIGKILL after 30s), then
+// ZooKeeper, and keeps the data. A stopped cluster is not an error.
+func (r *Runtime) Down(ctx context.Context) error {
+	ps, err := r.processes()
+	if err != nil {
+		return err
+	}
+	// Brokers in reverse order, ZooKeeper (first in the list) last.
+	stopped := 0
+	for i := len(ps) - 1; i >= 0; i-- {
+		p := ps[i]
+		pid, alive := proc.Alive(r.pidFile(p.service))
+		if !alive {
+			_ = os.Remove(r.pidFile(p.service))
+			continue
+		}
+		killed, err := proc.Stop(ctx, r.pidFile(p.service), 30*time.Second)
+		if err != nil {
+			return fmt.Errorf("stopping %s: %w", p.service, err)
+		}
+		stopped++
+		if killed {
+			r.env.Logf("stopped %s (PID %d) with SIGKILL after 30s", p.service, pid)
+		} else {
+			r.env.Logf("stopped %s (PID %d)", p.service, pid)
+		}
+	}
+	if stopped == 0 {
+		r.env.Logf("native cluster is not running")
+	} else {
+		r.env.Logf("native cluster stopped; data kept in %s", datadir.Rel(r.env.Config.Root, r.dir))
+	}
+	return nil
+}
+
+// Clean stops the cluster and deletes the native runtime's data folder
+// (both modes), and nothing outside it; the jar cache is kept.
+func (r *Runtime) Clean(ctx context.Context) error {
+	if err := r.Down(ctx); err != nil {
+		return err
+	}
+	other := config.ModeKRaft
+	if r.mode == config.ModeKRaft {
+		other = config.ModeZK
+	}
+	if err := r.refuseOtherModeRunning(other); err != nil {
+		return err
+	}
+	if err := datadir.RemoveInside(r.env.Config.DataDir, r.root); err != nil {
+		return fmt.Errorf("cleaning native cluster: %w", err)
+	}
+	r.env.Logf("native cluster data removed (%s); jars kept in %s", datadir.Rel(r.env.Config.Root, r.root), datadir.Rel(r.env.Config.Root, filepath.Join(r.env.Config.CacheDir, "kafka")))
+	return nil
+}
+
+// refuseOtherModeRunning fails when processes of the other mode still run,
+// since their data is in the folder clean deletes.
+func (r *Runtime) refuseOtherModeRunning(other config.Mode) error {
+	pids, _ := filepath.Glob(filepath.Join(r.root, string(other), "*.pid"))
+	for _, f := range pids {
+		if pid, alive := proc.Alive(f); alive {
+			return fmt.Errorf("cleaning native cluster: %s (PID %d) of KAFKA_MODE=%s is still running; stop it with KAFKA_MODE=%s go run magefile.go down",
+				strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other, other)
+		}
+	}
+	return nil
+}
+
+// Logs writes one service's log (or every log, each line prefixed by its
+// service); with follow it keeps writing until ctx ends.
+func (r *Runtime) Logs(ctx context.Context, w io.Writer, service string, follow bool) error {
+	ps, err := r.processes()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, p := range ps {
+		if service == "" || p.service == service {
+			names = append(names, p.service)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("no service %q in the native runtime", service)
+	}
+	if len(names) == 1 {
+		return datadir.CopyLog(ctx, w, r.logFile(names[0]), follow)
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "==> %s <==\n", r.logFile(n))
+		if err := datadir.CopyLog(ctx, w, r.logFile(n), false); err != nil {
+			fmt.Fprintln(w, err)
+		}
+	}
+	if follow {
+		return errors.New("following every log at once is not supported; set KAFKA_SERVICE (e.g. kafka1)")
+	}
+	return nil
+}
+
+// Services lists each process with its state and PID.
+func (r *Runtime) Services(context.Context) ([]cluster.ServiceState, error) {
+	ps, err := r.processes()
+	if err != nil {
+		return nil, err
+	}
+	var out []cluster.ServiceState
+	for _, p := range ps {
+		st := cluster.ServiceState{Service: p.service, State: "stopped"}
+		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
+			st.State, st.PID = "running", pid
+		}
+		st.Detail = fmt.Sprintf("Kafka %s, %s", Version(r.mode), datadir.Rel(r.env.Config.Root, r.logFile(p.service)))
+		out = append(out, st)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Service < out[j].Service })
+	return out, nil
+}
+
+// KillBroker stops broker id with SIGKILL, as a crash would.
+func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
+	b, ok := r.env.Topology.Broker(id)
+	if !ok {
+		return fmt.Errorf("no broker %d in the topology", id)
+	}
+	pid, alive := proc.Alive(r.pidFile(b.Service))
+	if !alive {
+		return fmt.Errorf("broker %d (%s) is not running", id, b.Service)
+	}
+	if err := proc.Kill(pid); err != nil {
+		return err
+	}
+	if !proc.WaitExit(ctx, pid, 10*time.Second) {
+		return fmt.Errorf("killing broker %d: PID %d still alive", id, pid)
+	}
+	_ = os.Remove(r.pidFile(b.Service))
+	r.env.Logf("killed broker %d (%s, PID %d)", id, b.Service, pid)
+	return nil
+}
+
+// StartBroker starts broker id again with its settings and returns once it
+// listens. It fails when the broker is already running.
+func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
+	ps, err := r.processes()
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.id != id {
+			continue
+		}
+		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
+			return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
+		}
+		java, err := checkJava(ctx)
+		if err != nil {
+			return err
+		}
+		libs, err := Libs(ctx, r.env.Config, r.mode, r.env.Logf)
+		if err != nil {
+			return err
+		}
+		if err := r.start(java, libs, p); err != nil {
+			return err
+		}
+		return r.awaitPort(ctx, p, time.Now().Add(r.env.Config.ReadyTimeout))
+	}
+	return fmt.Errorf("no broker %d in the topology", id)
+}
