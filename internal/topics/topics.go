@@ -123,7 +123,8 @@ func sameShape(ctx context.Context, adm *kadm.Client, s Spec) error {
 }
 
 // WaitHealthy polls until every partition of topic has a leader and an ISR
-// as large as its replica set, bounded by ctx. On timeout it names the
+// as large as its replica set, and every leader answers for its partitions,
+// bounded by ctx. On timeout it names the
 // partitions that were not there yet.
 func WaitHealthy(ctx context.Context, adm *kadm.Client, topic string) error {
 	var missing string
@@ -151,6 +152,23 @@ func WaitHealthy(ctx context.Context, adm *kadm.Client, topic string) error {
 				missing = fmt.Sprintf("partition %d has ISR %v of replicas %v", p.Partition, p.ISR, p.Replicas)
 				return retry.RetryableError(errors.New(missing))
 			}
+		}
+		// The metadata can be ahead of the leaders: ask every leader for
+		// its partitions' offsets, which fails until they host them.
+		lo, err := adm.ListEndOffsets(ctx, topic)
+		if err != nil {
+			missing = err.Error()
+			return retry.RetryableError(err)
+		}
+		var lerr error
+		lo.Each(func(o kadm.ListedOffset) {
+			if o.Err != nil && lerr == nil {
+				lerr = fmt.Errorf("partition %d: %w", o.Partition, o.Err)
+			}
+		})
+		if lerr != nil {
+			missing = lerr.Error()
+			return retry.RetryableError(lerr)
 		}
 		return nil
 	})

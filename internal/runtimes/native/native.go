@@ -182,11 +182,37 @@ func (r *Runtime) Up(ctx context.Context) error {
 		}
 	}
 	for _, p := range brokers {
-		if err := r.awaitPort(ctx, p, deadline); err != nil {
+		if err := r.awaitBroker(ctx, java, libs, p, deadline); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// awaitBroker waits until broker p listens. In zk mode a broker that was
+// killed leaves its registration in ZooKeeper until its session expires;
+// a restart within that time exits with NodeExists, so it is started
+// again, once a second, until the deadline.
+func (r *Runtime) awaitBroker(ctx context.Context, java, libs string, p process, deadline time.Time) error {
+	announced := false
+	for {
+		err := r.awaitPort(ctx, p, deadline)
+		if err == nil || r.mode != config.ModeZK || !strings.Contains(err.Error(), "NodeExists") || time.Now().After(deadline) {
+			return err
+		}
+		if !announced {
+			r.env.Logf("%s: ZooKeeper still holds the previous session of broker %d; starting again until it expires", p.service, p.id)
+			announced = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+		if err := r.start(java, libs, p); err != nil {
+			return err
+		}
+	}
 }
 
 // writeFiles writes the properties and log configuration of every process.
@@ -295,37 +321,80 @@ func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) 
 	}
 }
 
-// Down stops the brokers one by one (SIGTERM, SIGKILL after 30s), then
-// ZooKeeper, and keeps the data. A stopped cluster is not an error.
+// Down stops the brokers (SIGTERM, SIGKILL after 30s), then ZooKeeper, and
+// keeps the data. In zk mode the brokers stop one by one, so that each
+// hands its leaderships to the others; KRaft nodes stop together, since
+// the last node alone would wait for a quorum that is gone. A stopped
+// cluster is not an error.
 func (r *Runtime) Down(ctx context.Context) error {
 	ps, err := r.processes()
 	if err != nil {
 		return err
 	}
-	// Brokers in reverse order, ZooKeeper (first in the list) last.
-	stopped := 0
-	for i := len(ps) - 1; i >= 0; i-- {
-		p := ps[i]
-		pid, alive := proc.Alive(r.pidFile(p.service))
-		if !alive {
-			_ = os.Remove(r.pidFile(p.service))
-			continue
-		}
-		killed, err := proc.Stop(ctx, r.pidFile(p.service), 30*time.Second)
-		if err != nil {
-			return fmt.Errorf("stopping %s: %w", p.service, err)
-		}
-		stopped++
-		if killed {
-			r.env.Logf("stopped %s (PID %d) with SIGKILL after 30s", p.service, pid)
+	var brokers []process
+	var zk *process
+	for i := range ps {
+		if ps[i].id < 0 {
+			zk = &ps[i]
 		} else {
-			r.env.Logf("stopped %s (PID %d)", p.service, pid)
+			brokers = append(brokers, ps[i])
+		}
+	}
+	stopped := 0
+	if r.mode == config.ModeKRaft {
+		errs := make(chan error, len(brokers))
+		n := 0
+		for _, p := range brokers {
+			if _, alive := proc.Alive(r.pidFile(p.service)); !alive {
+				_ = os.Remove(r.pidFile(p.service))
+				continue
+			}
+			n++
+			go func(p process) { errs <- r.stop(ctx, p) }(p)
+		}
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				return err
+			}
+		}
+		stopped += n
+	} else {
+		for i := len(brokers) - 1; i >= 0; i-- {
+			if _, alive := proc.Alive(r.pidFile(brokers[i].service)); alive {
+				if err := r.stop(ctx, brokers[i]); err != nil {
+					return err
+				}
+				stopped++
+			}
+		}
+	}
+	if zk != nil {
+		if _, alive := proc.Alive(r.pidFile(zk.service)); alive {
+			if err := r.stop(ctx, *zk); err != nil {
+				return err
+			}
+			stopped++
 		}
 	}
 	if stopped == 0 {
 		r.env.Logf("native cluster is not running")
 	} else {
 		r.env.Logf("native cluster stopped; data kept in %s", datadir.Rel(r.env.Config.Root, r.dir))
+	}
+	return nil
+}
+
+// stop ends one process: SIGTERM, then SIGKILL after 30s.
+func (r *Runtime) stop(ctx context.Context, p process) error {
+	pid, _ := proc.Alive(r.pidFile(p.service))
+	killed, err := proc.Stop(ctx, r.pidFile(p.service), 30*time.Second)
+	if err != nil {
+		return fmt.Errorf("stopping %s: %w", p.service, err)
+	}
+	if killed {
+		r.env.Logf("stopped %s (PID %d) with SIGKILL after 30s", p.service, pid)
+	} else {
+		r.env.Logf("stopped %s (PID %d)", p.service, pid)
 	}
 	return nil
 }
@@ -459,7 +528,7 @@ func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
 		if err := r.start(java, libs, p); err != nil {
 			return err
 		}
-		return r.awaitPort(ctx, p, time.Now().Add(r.env.Config.ReadyTimeout))
+		return r.awaitBroker(ctx, java, libs, p, time.Now().Add(r.env.Config.ReadyTimeout))
 	}
 	return fmt.Errorf("no broker %d in the topology", id)
 }
