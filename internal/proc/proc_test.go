@@ -1,0 +1,110 @@
+package proc
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStartAliveStop(t *testing.T) {
+	dir := t.TempDir()
+	spec := Spec{Name: "sleeper", Path: "/bin/sh", Args: []string{"-c", "echo started; exec sleep 60"},
+		PIDFile: filepath.Join(dir, "s.pid"), LogFile: filepath.Join(dir, "s.log")}
+	pid, err := Start(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = Kill(pid) })
+	if got, alive := Alive(spec.PIDFile); !alive || got != pid {
+		t.Fatalf("alive %v pid %d, want %d", alive, got, pid)
+	}
+	if _, err := Start(spec); err == nil || !strings.Contains(err.Error(), "already running") {
+		t.Fatalf("second start: %v", err)
+	}
+	killed, err := Stop(context.Background(), spec.PIDFile, 5*time.Second)
+	if err != nil || killed {
+		t.Fatalf("stop: killed=%v err=%v (sleep stops on SIGTERM)", killed, err)
+	}
+	if PIDAlive(pid) {
+		t.Fatal("alive after stop")
+	}
+	if _, err := os.Stat(spec.PIDFile); !os.IsNotExist(err) {
+		t.Fatal("PID file left behind")
+	}
+	// Stopping a stopped process is fine.
+	if _, err := Stop(context.Background(), spec.PIDFile, time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStopEscalatesToSIGKILL(t *testing.T) {
+	dir := t.TempDir()
+	spec := Spec{Name: "stubborn", Path: "/bin/sh", Args: []string{"-c", "trap '' TERM; echo ready; while :; do sleep 1; done"},
+		PIDFile: filepath.Join(dir, "s.pid"), LogFile: filepath.Join(dir, "s.log")}
+	pid, err := Start(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = Kill(pid) })
+	// Wait until the trap is set (the shell printed "ready").
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, _ := os.ReadFile(spec.LogFile)
+		if strings.Contains(string(b), "ready") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shell never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	killed, err := Stop(context.Background(), spec.PIDFile, 300*time.Millisecond)
+	if err != nil || !killed {
+		t.Fatalf("killed=%v err=%v, want SIGKILL", killed, err)
+	}
+}
+
+func TestStalePIDFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.pid")
+	if err := os.WriteFile(p, []byte("999999999\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if pid, alive := Alive(p); alive || pid != 999999999 {
+		t.Fatalf("pid %d alive %v", pid, alive)
+	}
+	if _, err := Stop(context.Background(), p, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Fatal("stale PID file not removed")
+	}
+}
+
+func TestPortsFreeAndOwner(t *testing.T) {
+	ports, err := FreePorts(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckPortsFree("127.0.0.1", ports); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(ports[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = CheckPortsFree("127.0.0.1", ports)
+	pe, ok := err.(*PortError)
+	if !ok || pe.Port != ports[1] {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(pe.Owner, "PID "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("owner %q, want this test's PID %d", pe.Owner, os.Getpid())
+	}
+}
