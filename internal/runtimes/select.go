@@ -8,6 +8,7 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
+	"kafkastack/internal/runtimes/compose"
 	"kafkastack/internal/runtimes/embedded"
 	"kafkastack/internal/runtimes/external"
 	"kafkastack/internal/runtimes/native"
@@ -19,7 +20,7 @@ import (
 func Select(ctx context.Context, env *cluster.Env) (cluster.Runtime, error) {
 	name := env.Config.Runtime
 	if name == config.RuntimeAuto {
-		ok, why := engineAvailable(ctx)
+		ok, why := compose.DetectEngine(ctx)
 		if ok {
 			name = config.RuntimeCompose
 			env.Logf("runtime: compose (KAFKA_RUNTIME=auto and %s)", why)
@@ -31,11 +32,13 @@ func Select(ctx context.Context, env *cluster.Env) (cluster.Runtime, error) {
 	switch name {
 	case config.RuntimeEmbedded:
 		return embedded.New(env)
+	case config.RuntimeCompose:
+		return compose.New(env)
 	case config.RuntimeNative:
 		return native.New(env)
 	case config.RuntimeExternal:
 		return external.New(env)
 	default:
-		return nil, fmt.Errorf("the %s runtime is not available in this build", name)
+		return nil, fmt.Errorf("KAFKA_RUNTIME=%s is not a runtime", name)
 	}
 }
