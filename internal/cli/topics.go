@@ -156,6 +156,11 @@ func DeleteTopic(ctx context.Context, name string) error {
 // withAdmin opens the stack (progress to stderr), and runs fn with an admin
 // client, bounded by KAFKA_READY_TIMEOUT.
 func withAdmin(ctx context.Context, fn func(context.Context, *kadm.Client) error) error {
+	return withStack(ctx, func(ctx context.Context, _ *stack.Stack, adm *kadm.Client) error { return fn(ctx, adm) })
+}
+
+// withStack is withAdmin that also hands fn the stack.
+func withStack(ctx context.Context, fn func(context.Context, *stack.Stack, *kadm.Client) error) error {
 	s, err := stack.Open(ctx, os.Stderr)
 	if err != nil {
 		return err
@@ -167,5 +172,5 @@ func withAdmin(ctx context.Context, fn func(context.Context, *kadm.Client) error
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
 	defer cancel()
-	return fn(ctx, adm)
+	return fn(ctx, s, adm)
 }

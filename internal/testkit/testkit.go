@@ -4,6 +4,8 @@
 package testkit
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,8 +14,10 @@ import (
 	"strconv"
 	"testing"
 
+	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
 	"kafkastack/internal/proc"
+	"kafkastack/internal/topology"
 )
 
 // Root returns the repository root, found from this file's location.
@@ -81,6 +85,21 @@ func Config(t testing.TB, composeDir string, vars map[string]string) *config.Con
 	cfg.ComposeDir = composeDir
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
 	return cfg
+}
+
+// Env copies compose/<file> with free ports, and returns a runtime
+// environment on it (settings from vars, data in a temporary folder,
+// progress into the returned buffer) and the port mapping.
+func Env(t testing.TB, file string, vars map[string]string) (*cluster.Env, *bytes.Buffer, map[int]int) {
+	t.Helper()
+	dir, ports := ComposeCopy(t, file)
+	cfg := Config(t, dir, vars)
+	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	return &cluster.Env{Config: cfg, Topology: topo, Out: &out}, &out, ports
 }
 
 // Getenv returns a getenv for config.FromEnv over vars (nothing else from

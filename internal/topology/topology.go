@@ -97,7 +97,7 @@ func Load(ctx context.Context, path string) (*Topology, error) {
 		b := Broker{Service: name, ID: int32(id), Env: env, Image: svc.Image}
 		adv := ParseListeners(env["KAFKA_ADVERTISED_LISTENERS"])
 		for _, l := range adv {
-			host, port := splitHostPort(l.Addr)
+			host, port := SplitHostPort(l.Addr)
 			if host == name {
 				b.Internal = l.Addr
 				continue
@@ -193,7 +193,9 @@ func ParseListeners(s string) []Listener {
 	return out
 }
 
-func splitHostPort(addr string) (string, int) {
+// SplitHostPort splits host:port; the port is 0 when missing or not a
+// number.
+func SplitHostPort(addr string) (string, int) {
 	i := strings.LastIndex(addr, ":")
 	if i < 0 {
 		return addr, 0

@@ -14,7 +14,6 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/testkit"
-	"kafkastack/internal/topology"
 )
 
 // fakeDocker is a docker (and optionally docker-compose) executable that
@@ -89,18 +88,12 @@ func (f *fake) ps(t *testing.T, body string) {
 
 func newTestRuntime(t *testing.T) (*Runtime, *bytes.Buffer, map[int]int) {
 	t.Helper()
-	dir, ports := testkit.ComposeCopy(t, "docker-compose.yml")
-	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "compose"})
-	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
+	env, out, ports := testkit.Env(t, "docker-compose.yml", map[string]string{"KAFKA_RUNTIME": "compose"})
+	r, err := New(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	r, err := New(&cluster.Env{Config: cfg, Topology: topo, Out: &out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r, &out, ports
+	return r, out, ports
 }
 
 func lastCall(t *testing.T, f *fake) string {

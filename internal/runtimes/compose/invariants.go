@@ -38,7 +38,7 @@ func CheckFile(ctx context.Context, path string) []error {
 	var internals []string
 	kraft := false
 	for _, b := range topo.Brokers {
-		host, port := splitHostPort(b.External)
+		host, port := topology.SplitHostPort(b.External)
 		if host != "127.0.0.1" {
 			fail("%s advertises its external listener on %s, want 127.0.0.1", b.Service, host)
 		}
@@ -48,7 +48,7 @@ func CheckFile(ctx context.Context, path string) []error {
 		if b.Internal == "" {
 			fail("%s has no internal listener on its service name", b.Service)
 		} else {
-			ih, ip := splitHostPort(b.Internal)
+			ih, ip := topology.SplitHostPort(b.Internal)
 			if ih != b.Service {
 				fail("%s's internal listener is on %s, want its service name", b.Service, ih)
 			}
@@ -177,7 +177,7 @@ func checkKRaft(topo *topology.Topology, fail func(string, ...any)) {
 			if l.Name != name {
 				continue
 			}
-			_, port := splitHostPort(l.Addr)
+			_, port := topology.SplitHostPort(l.Addr)
 			if other, dup := ports[strconv.Itoa(port)]; dup {
 				fail("%s and %s share controller port %d", other, b.Service, port)
 			}
@@ -201,13 +201,4 @@ func checkKRaft(topo *topology.Topology, fail func(string, ...any)) {
 			}
 		}
 	}
-}
-
-func splitHostPort(addr string) (string, int) {
-	i := strings.LastIndex(addr, ":")
-	if i < 0 {
-		return addr, 0
-	}
-	p, _ := strconv.Atoi(addr[i+1:])
-	return addr[:i], p
 }

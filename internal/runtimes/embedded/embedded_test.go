@@ -17,25 +17,18 @@ import (
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/proc"
 	"kafkastack/internal/testkit"
-	"kafkastack/internal/topology"
 )
 
 func newRuntime(t *testing.T) (*Runtime, *bytes.Buffer) {
 	t.Helper()
-	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
-	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "embedded"})
-	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	r, err := New(&cluster.Env{Config: cfg, Topology: topo, Out: &out})
+	env, out, _ := testkit.Env(t, "docker-compose.yml", map[string]string{"KAFKA_RUNTIME": "embedded"})
+	r, err := New(env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Stop what the test started, even when it fails.
 	t.Cleanup(func() { _ = r.Clean(context.Background()) })
-	return r, &out
+	return r, out
 }
 
 func topicRecords(t *testing.T, r *Runtime, topic string) int64 {
