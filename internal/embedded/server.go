@@ -43,6 +43,7 @@ type Server struct {
 	opts    Options
 	mu      sync.Mutex
 	stopped map[int32]bool
+	conns   *conns
 	ctl     net.Listener
 	http    *http.Server
 }
@@ -76,12 +77,17 @@ func Start(o Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("starting embedded cluster: broker ids %v must be 0..n-1 or 1..n", o.IDs)
 	}
+	tracked := newConns()
 	opts := []kfake.Opt{
 		kfake.Ports(initial...),
 		kfake.ClusterID(o.ClusterID),
 		kfake.ListenFn(func(network, addr string) (net.Listener, error) {
 			_, port, _ := net.SplitHostPort(addr)
-			return net.Listen(network, net.JoinHostPort("127.0.0.1", port))
+			ln, err := net.Listen(network, net.JoinHostPort("127.0.0.1", port))
+			if err != nil {
+				return nil, err
+			}
+			return tracked.listen(port, ln), nil
 		}),
 	}
 	if len(o.BrokerConfigs) > 0 {
@@ -109,7 +115,7 @@ func Start(o Options) (*Server, error) {
 			return nil, fmt.Errorf("starting embedded cluster: %w", err)
 		}
 	}
-	s := &Server{c: c, opts: o, stopped: map[int32]bool{}}
+	s := &Server{c: c, opts: o, stopped: map[int32]bool{}, conns: tracked}
 	if o.ControlFile != "" {
 		if err := s.serveControl(); err != nil {
 			c.Close()
@@ -175,6 +181,11 @@ func (s *Server) KillBroker(id int32) error {
 	}
 	if err := s.c.RemoveNode(id); err != nil {
 		return fmt.Errorf("stopping broker %d: %w", id, err)
+	}
+	for i, x := range s.opts.IDs {
+		if x == id {
+			s.conns.closePort(strconv.Itoa(s.opts.Ports[i]))
+		}
 	}
 	s.stopped[id] = true
 	return nil

@@ -1,0 +1,522 @@
+package resilience
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/cluster"
+	"kafkastack/internal/config"
+	"kafkastack/internal/e2e"
+	"kafkastack/internal/stack"
+	"kafkastack/internal/topics"
+	"kafkastack/internal/verify"
+)
+
+// PersistenceOptions shape a persistence run.
+type PersistenceOptions struct {
+	// Records is how many records are produced (0: KAFKA_RECORDS).
+	Records int64
+}
+
+// PersistenceStep is one row of the persistence table.
+type PersistenceStep struct {
+	Name     string
+	Duration time.Duration
+	Detail   string
+}
+
+// PersistenceReport is what e2e:persistence did.
+type PersistenceReport struct {
+	Run     string
+	Topic   string
+	Group   string
+	Runtime string
+	Steps   []PersistenceStep
+	// Committed is what the group committed before down, per partition.
+	Committed e2e.Offsets
+	// Result is the check of the read-back after down and up.
+	Result verify.Result
+}
+
+// Persistence proves on s that a stopped cluster keeps its data and that
+// clean removes it: it produces a run's records to a run-unique topic,
+// commits a consumer group's offsets halfway, runs down and up, reads every
+// record back and compares the group's committed offsets, then runs clean
+// and up and checks that the topic and the group are gone. It leaves the
+// cluster up and empty, as after clean and up. It fails on runtimes that
+// cannot be stopped (external), and otherwise names the step and the
+// assertion that failed.
+func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out io.Writer) (*PersistenceReport, error) {
+	if s.Runtime.Name() == string(config.RuntimeExternal) {
+		return nil, fmt.Errorf("e2e:persistence stops and cleans the cluster, which the external runtime does not allow: %w", cluster.ErrNotSupported)
+	}
+	cfg := s.Env.Config
+	n := o.Records
+	if n <= 0 {
+		n = int64(cfg.Records)
+	}
+	if n < 2 {
+		return nil, fmt.Errorf("e2e:persistence needs at least 2 records, got %d", n)
+	}
+	run := verify.NewRunID()
+	rep := &PersistenceReport{Run: run, Topic: "persistence-" + run, Group: "kafkastack-persistence-" + run, Runtime: s.Runtime.Name()}
+	fmt.Fprintf(out, "persistence run %s: %d records to %s on the %s runtime; this run ends with clean: the cluster's data is deleted\n",
+		run, n, rep.Topic, rep.Runtime)
+	err := persist(ctx, s, rep, n)
+	rep.write(out)
+	if err != nil {
+		fmt.Fprintf(out, "FAIL: %v\n", err)
+		return rep, err
+	}
+	fmt.Fprintf(out, "PASS: %d records and group %s's offsets survived down and up; clean removed them\n", n, rep.Group)
+	return rep, nil
+}
+
+// persist runs the steps of Persistence, recording each in rep.
+func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int64) error {
+	cfg, run := s.Env.Config, rep.Run
+	step := func(name string, fn func(ctx context.Context) (string, error)) error {
+		c, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
+		defer cancel()
+		start := time.Now()
+		detail, err := fn(c)
+		if err != nil {
+			detail = "FAILED"
+		}
+		rep.Steps = append(rep.Steps, PersistenceStep{Name: name, Duration: time.Since(start), Detail: detail})
+		if err != nil {
+			return fmt.Errorf("persistence step %s: %w", name, err)
+		}
+		return nil
+	}
+	withAdmin := func(fn func(adm *kadm.Client) (string, error)) (string, error) {
+		adm, cl, err := s.Admin()
+		if err != nil {
+			return "", err
+		}
+		defer cl.Close()
+		return fn(adm)
+	}
+	up := func(c context.Context) (string, error) {
+		return fmt.Sprintf("%d brokers ready", len(s.ExpectedBrokers())), s.Up(c)
+	}
+
+	if err := step("up", up); err != nil {
+		return err
+	}
+	spec := topics.Spec{
+		Name: rep.Topic, Partitions: cfg.Partitions, ReplicationFactor: cfg.ReplicationFactor,
+		Configs: map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
+	}
+	var start, end, half e2e.Offsets
+	if err := step("topic", func(c context.Context) (string, error) {
+		return withAdmin(func(adm *kadm.Client) (string, error) {
+			if _, err := topics.Create(c, adm, spec); err != nil {
+				return "", err
+			}
+			var err error
+			start, err = e2e.EndOffsets(c, adm, rep.Topic)
+			return fmt.Sprintf("%s created (%d partitions, replication factor %d)", rep.Topic, spec.Partitions, spec.ReplicationFactor), err
+		})
+	}); err != nil {
+		return err
+	}
+	var prod e2e.Produced
+	if err := step("produce", func(c context.Context) (string, error) {
+		cl, err := s.Client()
+		if err != nil {
+			return "", err
+		}
+		defer cl.Close()
+		if prod, err = e2e.Produce(c, cl, rep.Topic, run, n, e2e.DefaultRecordSize); err != nil {
+			return "", err
+		}
+		if prod.Failed > 0 {
+			return "", fmt.Errorf("%d of %d records were not acknowledged: %w", prod.Failed, n, prod.FirstErr)
+		}
+		return fmt.Sprintf("%d records acknowledged", len(prod.Acked)), withAdminErr(s, func(adm *kadm.Client) error {
+			end, err = e2e.EndOffsets(c, adm, rep.Topic)
+			return err
+		})
+	}); err != nil {
+		return err
+	}
+	half = Halfway(start, end)
+	if err := step("commit half", func(c context.Context) (string, error) {
+		opts, err := s.ClientOpts()
+		if err != nil {
+			return "", err
+		}
+		var read int
+		if err := retryTransient(c, func(c context.Context) error {
+			read, err = CommitUpTo(c, opts, rep.Group, rep.Topic, half)
+			return err
+		}); err != nil {
+			return "", err
+		}
+		rep.Committed, err = committedOffsets(c, s, rep.Group, rep.Topic)
+		if err != nil {
+			return "", err
+		}
+		if err := SameOffsets(rep.Committed, nonZero(half, start)); err != nil {
+			return "", fmt.Errorf("group %s after its commit: %w", rep.Group, err)
+		}
+		return fmt.Sprintf("group %s read %d records and committed %s", rep.Group, read, offsetsText(rep.Committed)), nil
+	}); err != nil {
+		return err
+	}
+	if err := step("down", func(c context.Context) (string, error) {
+		return "cluster stopped, data kept", s.Down(c)
+	}); err != nil {
+		return err
+	}
+	if err := step("up", up); err != nil {
+		return err
+	}
+	if err := step("offsets kept", func(c context.Context) (string, error) {
+		got, err := committedOffsets(c, s, rep.Group, rep.Topic)
+		if err != nil {
+			return "", err
+		}
+		if err := SameOffsets(got, rep.Committed); err != nil {
+			return "", fmt.Errorf("group %s's committed offsets did not survive down and up: %w", rep.Group, err)
+		}
+		return fmt.Sprintf("group %s still at %s", rep.Group, offsetsText(got)), nil
+	}); err != nil {
+		return err
+	}
+	if err := step("read back", func(c context.Context) (string, error) {
+		opts, err := s.ClientOpts()
+		if err != nil {
+			return "", err
+		}
+		recs, err := withAdminRecs(s, func(adm *kadm.Client) ([]verify.Record, error) {
+			after, err := e2e.EndOffsets(c, adm, rep.Topic)
+			if err != nil {
+				return nil, err
+			}
+			if err := SameOffsets(after, end); err != nil {
+				return nil, fmt.Errorf("the topic's end offsets changed across down and up: %w", err)
+			}
+			var recs []verify.Record
+			err = retryTransient(c, func(c context.Context) error {
+				recs, err = e2e.Consume(c, opts, adm, "kafkastack-persistence-read-"+run, rep.Topic, start, end, e2e.DefaultRecordSize)
+				return err
+			})
+			return recs, err
+		})
+		if err != nil {
+			return "", err
+		}
+		rep.Result = verify.Check(verify.Expectation{Run: run, Acked: prod.Acked, Sent: n}, recs)
+		if err := rep.Result.Err(); err != nil {
+			return "", err
+		}
+		if rep.Result.Read != int(n) {
+			return "", fmt.Errorf("read %d records of run %s, want %d", rep.Result.Read, run, n)
+		}
+		return fmt.Sprintf("all %d records, none lost, duplicated or out of order", rep.Result.Read), nil
+	}); err != nil {
+		return err
+	}
+	if err := step("group resumes", func(c context.Context) (string, error) {
+		opts, err := s.ClientOpts()
+		if err != nil {
+			return "", err
+		}
+		from := e2e.Offsets{}
+		for p, o := range start {
+			from[p] = o
+		}
+		for p, o := range rep.Committed {
+			from[p] = o
+		}
+		recs, err := withAdminRecs(s, func(adm *kadm.Client) ([]verify.Record, error) {
+			var recs []verify.Record
+			err := retryTransient(c, func(c context.Context) error {
+				var err error
+				recs, err = e2e.Consume(c, opts, adm, rep.Group, rep.Topic, from, end, e2e.DefaultRecordSize)
+				return err
+			})
+			return recs, err
+		})
+		if err != nil {
+			return "", err
+		}
+		want := int(sumRange(from, end))
+		if len(recs) != want {
+			return "", fmt.Errorf("group %s read %d records from its committed offsets, want the %d after them", rep.Group, len(recs), want)
+		}
+		for _, r := range recs {
+			if r.Offset < from[r.Partition] {
+				return "", fmt.Errorf("group %s read offset %d of partition %d, before its committed offset %d", rep.Group, r.Offset, r.Partition, from[r.Partition])
+			}
+		}
+		return fmt.Sprintf("group %s read the other %d records from its committed offsets", rep.Group, want), nil
+	}); err != nil {
+		return err
+	}
+	if err := step("clean", func(c context.Context) (string, error) {
+		return "cluster stopped, data deleted", s.Clean(c)
+	}); err != nil {
+		return err
+	}
+	if err := step("up", up); err != nil {
+		return err
+	}
+	if err := step("data gone", func(c context.Context) (string, error) {
+		return withAdmin(func(adm *kadm.Client) (string, error) {
+			td, err := adm.ListTopics(kadm.WithAuthorizedOps(c))
+			if err != nil {
+				return "", fmt.Errorf("listing topics: %w", err)
+			}
+			if td.Has(rep.Topic) {
+				return "", fmt.Errorf("topic %s still exists after clean", rep.Topic)
+			}
+			got, err := fetchCommitted(c, adm, rep.Group, rep.Topic)
+			if err != nil {
+				return "", err
+			}
+			if len(got) > 0 {
+				return "", fmt.Errorf("group %s still has committed offsets %s after clean", rep.Group, offsetsText(got))
+			}
+			return fmt.Sprintf("topic %s and group %s gone", rep.Topic, rep.Group), nil
+		})
+	}); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (r *PersistenceReport) write(out io.Writer) {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tDURATION\tRESULT")
+	for _, s := range r.Steps {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Duration.Round(time.Millisecond), s.Detail)
+	}
+	tw.Flush()
+}
+
+// Halfway returns, per partition, the offset halfway from start to end.
+func Halfway(start, end e2e.Offsets) e2e.Offsets {
+	out := e2e.Offsets{}
+	for p, e := range end {
+		out[p] = start[p] + (e-start[p])/2
+	}
+	return out
+}
+
+// nonZero keeps the partitions of o that are past start (those a group
+// commits for).
+func nonZero(o, start e2e.Offsets) e2e.Offsets {
+	out := e2e.Offsets{}
+	for p, v := range o {
+		if v > start[p] {
+			out[p] = v
+		}
+	}
+	return out
+}
+
+func sumRange(from, until e2e.Offsets) int64 {
+	var n int64
+	for p, u := range until {
+		if u > from[p] {
+			n += u - from[p]
+		}
+	}
+	return n
+}
+
+// SameOffsets fails, naming the partitions, when got and want differ.
+func SameOffsets(got, want e2e.Offsets) error {
+	var diffs []string
+	for _, p := range partitionsOf(got, want) {
+		g, gok := got[p]
+		w, wok := want[p]
+		switch {
+		case !gok:
+			diffs = append(diffs, fmt.Sprintf("partition %d: none, want %d", p, w))
+		case !wok:
+			diffs = append(diffs, fmt.Sprintf("partition %d: %d, want none", p, g))
+		case g != w:
+			diffs = append(diffs, fmt.Sprintf("partition %d: %d, want %d", p, g, w))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(diffs, "; "))
+}
+
+func partitionsOf(ms ...e2e.Offsets) []int32 {
+	seen := map[int32]bool{}
+	var out []int32
+	for _, m := range ms {
+		for p := range m {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func offsetsText(o e2e.Offsets) string {
+	if len(o) == 0 {
+		return "nothing"
+	}
+	var parts []string
+	for _, p := range partitionsOf(o) {
+		parts = append(parts, fmt.Sprintf("p%d=%d", p, o[p]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// CommitUpTo joins group on topic, reads every partition from the start up
+// to the offset in upTo (partitions absent or at 0 are not read), commits
+// exactly those offsets, and leaves the group. It returns how many records
+// it read, and fails when ctx ends first.
+func CommitUpTo(ctx context.Context, opts []kgo.Opt, group, topic string, upTo e2e.Offsets) (int, error) {
+	pending := map[int32]bool{}
+	for p, o := range upTo {
+		if o > 0 {
+			pending[p] = true
+		}
+	}
+	if len(pending) == 0 {
+		return 0, nil
+	}
+	cl, err := kgo.NewClient(append(append([]kgo.Opt{}, opts...),
+		kgo.ConsumerGroup(group),
+		kgo.ConsumeTopics(topic),
+		kgo.DisableAutoCommit(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+	)...)
+	if err != nil {
+		return 0, fmt.Errorf("creating consumer: %w", err)
+	}
+	defer cl.Close()
+	last := map[int32]*kgo.Record{}
+	read := 0
+	for len(pending) > 0 {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return read, fmt.Errorf("consuming %s with group %s: timed out with partitions %v short of their halfway offsets", topic, group, keys(pending))
+		}
+		var ferr error
+		fs.EachError(func(_ string, _ int32, err error) {
+			if !errors.Is(err, context.Canceled) && ferr == nil {
+				ferr = err
+			}
+		})
+		if ferr != nil {
+			return read, fmt.Errorf("consuming %s with group %s: %w", topic, group, ferr)
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			if r.Offset >= upTo[r.Partition] {
+				delete(pending, r.Partition)
+				return
+			}
+			read++
+			last[r.Partition] = r
+			if r.Offset+1 >= upTo[r.Partition] {
+				delete(pending, r.Partition)
+			}
+		})
+	}
+	var recs []*kgo.Record
+	for _, r := range last {
+		recs = append(recs, r)
+	}
+	if err := cl.CommitRecords(ctx, recs...); err != nil {
+		return read, fmt.Errorf("committing offsets of group %s: %w", group, err)
+	}
+	return read, nil
+}
+
+func keys(m map[int32]bool) []int32 {
+	var out []int32
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// committedOffsets fetches group's committed offsets on topic with a fresh
+// admin client.
+func committedOffsets(ctx context.Context, s *stack.Stack, group, topic string) (e2e.Offsets, error) {
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	var out e2e.Offsets
+	err = retryTransient(ctx, func(ctx context.Context) error {
+		out, err = fetchCommitted(ctx, adm, group, topic)
+		return err
+	})
+	return out, err
+}
+
+// fetchCommitted returns group's committed offsets on topic; a group that
+// does not exist has none.
+func fetchCommitted(ctx context.Context, adm *kadm.Client, group, topic string) (e2e.Offsets, error) {
+	resp, err := adm.FetchOffsets(ctx, group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return e2e.Offsets{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, err)
+	}
+	out := e2e.Offsets{}
+	var ferr error
+	resp.Each(func(o kadm.OffsetResponse) {
+		if o.Topic != topic {
+			return
+		}
+		if o.Err != nil && ferr == nil {
+			ferr = o.Err
+		}
+		if o.Err == nil && o.At >= 0 {
+			out[o.Partition] = o.At
+		}
+	})
+	if ferr != nil {
+		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, ferr)
+	}
+	return out, nil
+}
+
+func withAdminErr(s *stack.Stack, fn func(adm *kadm.Client) error) error {
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	return fn(adm)
+}
+
+func withAdminRecs(s *stack.Stack, fn func(adm *kadm.Client) ([]verify.Record, error)) ([]verify.Record, error) {
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	return fn(adm)
+}
