@@ -1,0 +1,423 @@
+// Package bench measures kafkastack's own franz-go producer and consumer
+// on a running cluster, side by side with peers (Apache Kafka's
+// ProducerPerformance and ConsumerPerformance, and kcat) doing the same
+// workload against the same topic shape, and how long after the cluster
+// is truly ready the product's wait returns.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"kafkastack/internal/config"
+	"kafkastack/internal/e2e"
+	"kafkastack/internal/stack"
+	"kafkastack/internal/topics"
+	"kafkastack/internal/verify"
+)
+
+// Run brings the cluster up (on the external runtime: waits for it),
+// warms it up, runs our producer and consumer and every present peer on a
+// fresh topic each, measures the readiness overhead, and prints the report
+// to out. It returns the report; it fails when the cluster is not usable
+// or our own client fails. A peer that fails is reported, not fatal.
+func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report, error) {
+	if o.Records < 1 || o.RecordSize < 1 {
+		return nil, fmt.Errorf("bench: need at least 1 record of at least 1 byte, got %d of %d", o.Records, o.RecordSize)
+	}
+	cfg := s.Env.Config
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Partitions <= 0 {
+		o.Partitions = cfg.Partitions
+	}
+	if s.Runtime.Name() == string(config.RuntimeExternal) {
+		if err := s.Wait(ctx); err != nil {
+			return nil, err
+		}
+	} else if err := s.Up(ctx); err != nil {
+		return nil, err
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	lctx, lcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
+	brokers, err := adm.ListBrokers(lctx)
+	lcancel()
+	if err != nil {
+		return nil, fmt.Errorf("bench: listing brokers: %w", err)
+	}
+	rf := min(int(cfg.ReplicationFactor), len(brokers))
+	w := Workload{
+		Records:           o.Records,
+		RecordSize:        o.RecordSize,
+		Partitions:        o.Partitions,
+		ReplicationFactor: int16(rf),
+		MinInsyncReplicas: min(cfg.MinInsyncReplicas, rf),
+		Acks:              "all",
+		Compression:       "none",
+	}
+	rep := &Report{
+		Date:      time.Now().UTC(),
+		Machine:   DescribeMachine(),
+		Runtime:   s.Runtime.Name(),
+		Bootstrap: s.Bootstrap(),
+		Workload:  w,
+		Tuning:    o.Producer,
+	}
+	b := &runner{s: s, adm: adm, o: o, w: w, out: out, prefix: "kafkastack-bench-" + verify.NewRunID()}
+	fmt.Fprintf(out, "bench: %s on the %s runtime\n", w, rep.Runtime)
+
+	if o.Warmup > 0 {
+		fmt.Fprintf(out, "warm-up: %d records produced and read back by our client (not timed)\n", o.Warmup)
+		if err := b.warmup(ctx); err != nil {
+			return rep, err
+		}
+	}
+	var rounds [][]Participant
+	for r := 1; r <= o.Rounds; r++ {
+		b.round = r
+		if o.Rounds > 1 {
+			fmt.Fprintf(out, "round %d of %d\n", r, o.Rounds)
+		}
+		ours := b.ours(ctx)
+		if ours.Producer == nil || ours.Producer.Err != "" || ours.Consumer == nil || ours.Consumer.Err != "" {
+			rep.Participants = []Participant{ours}
+			rep.Write(out)
+			return rep, fmt.Errorf("bench: our client failed: %s", firstErr(ours))
+		}
+		rounds = append(rounds, []Participant{ours, b.kafkaPerf(ctx), b.kcat(ctx)})
+	}
+	rep.Participants = Combine(rounds)
+	rep.Ratios = Ratios(rep.Participants)
+
+	switch {
+	case !o.Readiness:
+		rep.Readiness = Readiness{Skipped: "KAFKA_BENCH_READINESS=off"}
+	case s.Runtime.Name() == string(config.RuntimeExternal):
+		rep.Readiness = Readiness{Skipped: "the external runtime's cluster cannot be stopped and started by kafkastack"}
+	default:
+		fmt.Fprintln(out, "readiness: stopping the cluster and starting it again, with a tight probe beside the wait")
+		rd, err := MeasureReadiness(ctx, s)
+		if err != nil {
+			rep.Write(out)
+			return rep, err
+		}
+		rep.Readiness = rd
+	}
+	rep.Write(out)
+	return rep, nil
+}
+
+func firstErr(p Participant) string {
+	for _, s := range []*Side{p.Producer, p.Consumer} {
+		if s != nil && s.Err != "" {
+			return s.Err
+		}
+	}
+	return "no figures"
+}
+
+// runner holds what every participant's run needs.
+type runner struct {
+	s      *stack.Stack
+	adm    *kadm.Client
+	o      Options
+	w      Workload
+	out    io.Writer
+	prefix string
+	// round numbers the topics of repeated rounds.
+	round int
+}
+
+func (b *runner) bootstrap() string { return strings.Join(b.s.Bootstrap(), ",") }
+
+// topic creates the fresh topic of one participant and returns its name
+// and a function that deletes it.
+func (b *runner) topic(ctx context.Context, suffix string) (string, func(), error) {
+	name := b.prefix + "-" + suffix
+	if b.round > 0 {
+		name += "-r" + strconv.Itoa(b.round)
+	}
+	spec := topics.Spec{
+		Name:              name,
+		Partitions:        b.w.Partitions,
+		ReplicationFactor: b.w.ReplicationFactor,
+		Configs:           map[string]string{"min.insync.replicas": strconv.Itoa(b.w.MinInsyncReplicas)},
+	}
+	tctx, cancel := context.WithTimeout(ctx, b.s.Env.Config.ReadyTimeout)
+	defer cancel()
+	if _, err := topics.Create(tctx, b.adm, spec); err != nil {
+		return "", nil, err
+	}
+	drop := func() {
+		dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer dcancel()
+		if err := topics.Delete(dctx, b.adm, name); err != nil {
+			fmt.Fprintf(b.out, "warning: %v\n", err)
+		}
+	}
+	return name, drop, nil
+}
+
+// checkCount fails when topic does not hold exactly the workload's
+// records, which catches a peer that exited 0 without delivering.
+func (b *runner) checkCount(ctx context.Context, topic string) (map[int32]int64, error) {
+	ectx, cancel := context.WithTimeout(ctx, b.s.Env.Config.ReadyTimeout)
+	defer cancel()
+	ends, err := e2e.EndOffsets(ectx, b.adm, topic)
+	if err != nil {
+		return nil, err
+	}
+	var sum int64
+	for _, e := range ends {
+		sum += e
+	}
+	if sum != b.o.Records {
+		return ends, fmt.Errorf("topic %s holds %d records after the produce, want %d", topic, sum, b.o.Records)
+	}
+	return ends, nil
+}
+
+func (b *runner) warmup(ctx context.Context) error {
+	topic, drop, err := b.topic(ctx, "warmup")
+	if err != nil {
+		return fmt.Errorf("bench warm-up: %w", err)
+	}
+	defer drop()
+	cl, err := b.s.Client(b.o.Producer.Opts()...)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
+	defer cancel()
+	if _, err := Produce(pctx, cl, topic, b.o.Warmup, b.o.RecordSize); err != nil {
+		return fmt.Errorf("bench warm-up: %w", err)
+	}
+	ends, err := e2e.EndOffsets(pctx, b.adm, topic)
+	if err != nil {
+		return fmt.Errorf("bench warm-up: %w", err)
+	}
+	opts, err := b.s.ClientOpts(b.o.Consumer.Opts()...)
+	if err != nil {
+		return err
+	}
+	if _, err := Consume(pctx, opts, topic, ends); err != nil {
+		return fmt.Errorf("bench warm-up: %w", err)
+	}
+	return nil
+}
+
+// franzVersion is the franz-go module version this program was built with.
+func franzVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/twmb/franz-go" {
+				return d.Version
+			}
+		}
+	}
+	return ""
+}
+
+func (b *runner) ours(ctx context.Context) Participant {
+	p := Participant{Name: "kafkastack franz-go", Version: franzVersion(), Ours: true, Present: true}
+	prodTool, consTool := "kafkastack producer (franz-go)", "kafkastack consumer (franz-go)"
+	topic, drop, err := b.topic(ctx, "ours")
+	if err != nil {
+		p.Producer = &Side{Tool: prodTool, Err: err.Error()}
+		return p
+	}
+	defer drop()
+	p.Topic = topic
+	fmt.Fprintf(b.out, "ours: producing to %s\n", topic)
+	p.Producer = &Side{Tool: prodTool}
+	cl, err := b.s.Client(b.o.Producer.Opts()...)
+	if err != nil {
+		p.Producer.Err = err.Error()
+		return p
+	}
+	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
+	res, err := Produce(pctx, cl, topic, b.o.Records, b.o.RecordSize)
+	cancel()
+	cl.Close()
+	if err != nil {
+		p.Producer.Err = err.Error()
+		return p
+	}
+	p.Producer.Throughput = res.Throughput
+	p.Producer.Latency = LatencyMsOf(res.Latency)
+	ends, err := b.checkCount(ctx, topic)
+	if err != nil {
+		p.Producer.Err = err.Error()
+		return p
+	}
+	fmt.Fprintf(b.out, "ours: consuming %s\n", topic)
+	p.Consumer = &Side{Tool: consTool}
+	opts, err := b.s.ClientOpts(b.o.Consumer.Opts()...)
+	if err != nil {
+		p.Consumer.Err = err.Error()
+		return p
+	}
+	cctx, ccancel := context.WithTimeout(ctx, b.o.Timeout)
+	defer ccancel()
+	th, err := Consume(cctx, opts, topic, ends)
+	if err != nil {
+		p.Consumer.Err = err.Error()
+		return p
+	}
+	p.Consumer.Throughput = th
+	return p
+}
+
+// peersBlocked says why no peer can run against this cluster, or "".
+func (b *runner) peersBlocked() string {
+	rtOpts, err := b.s.Runtime.ClientOpts()
+	if err != nil {
+		return err.Error()
+	}
+	if len(rtOpts) > 0 {
+		return "the cluster needs TLS or SASL, which the bench passes only to its own client"
+	}
+	return ""
+}
+
+func (b *runner) kafkaPerf(ctx context.Context) Participant {
+	p := Participant{Name: "Apache Kafka perf tools"}
+	if !b.o.wants(PeerKafkaPerf) {
+		p.Reason = "left out by KAFKA_BENCH_PEERS"
+		return p
+	}
+	if why := b.peersBlocked(); why != "" {
+		p.Reason = why
+		return p
+	}
+	java, err := exec.LookPath("java")
+	if err != nil {
+		p.Reason = "java is not on PATH"
+		return p
+	}
+	jars, err := FindKafkaJars(b.s.Env.Config.CacheDir, b.o.KafkaHome)
+	if err != nil {
+		p.Reason = err.Error() + " (KAFKA_RUNTIME=native go run magefile.go up fetches them; or set KAFKA_HOME to a Kafka distribution)"
+		return p
+	}
+	p.Version = jars.Version
+	jp := JavaPerf{Java: java, Jars: jars}
+	if v, err := JavaVersion(ctx, java); err == nil {
+		p.Version += " on " + v
+	}
+	p.Present = true
+	prodTool := "Kafka ProducerPerformance " + jars.Version
+	consTool := "Kafka ConsumerPerformance " + jars.Version
+	topic, drop, err := b.topic(ctx, "kafka-perf")
+	if err != nil {
+		p.Producer = &Side{Tool: prodTool, Err: err.Error()}
+		return p
+	}
+	defer drop()
+	p.Topic = topic
+	fmt.Fprintf(b.out, "kafka-perf: ProducerPerformance to %s (jars in %s)\n", topic, jars.Dir)
+	p.Producer = &Side{Tool: prodTool}
+	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
+	pp, err := jp.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize)
+	cancel()
+	if err != nil {
+		p.Producer.Err = err.Error()
+		return p
+	}
+	if _, err := b.checkCount(ctx, topic); err != nil {
+		p.Producer.Err = err.Error()
+		return p
+	}
+	p.Producer.Throughput = Throughput{Records: pp.Records, Bytes: pp.Records * int64(b.o.RecordSize), RecsPerS: pp.RecsPerS, MBPerS: pp.MBPerS}
+	if pp.RecsPerS > 0 {
+		p.Producer.Elapsed = time.Duration(float64(pp.Records) / pp.RecsPerS * float64(time.Second))
+	}
+	p.Producer.Latency = &LatencyMs{Avg: pp.AvgMs, P50: pp.P50Ms, P99: pp.P99Ms, Max: pp.MaxMs}
+	p.Producer.Note = "its own summary line, stock producer settings but acks and compression; latency percentiles in whole milliseconds"
+
+	fmt.Fprintf(b.out, "kafka-perf: ConsumerPerformance on %s\n", topic)
+	p.Consumer = &Side{Tool: consTool}
+	cctx, ccancel := context.WithTimeout(ctx, b.o.Timeout)
+	defer ccancel()
+	cp, err := jp.Consume(cctx, b.bootstrap(), topic, b.o.Records, time.Minute)
+	if err != nil {
+		p.Consumer.Err = err.Error()
+		return p
+	}
+	// The fetch figures: ConsumerPerformance joins a consumer group first,
+	// which on Kafka waits group.initial.rebalance.delay.ms (3s by
+	// default); ours and kcat read without a group.
+	p.Consumer.Throughput = Throughput{Records: cp.Records, Bytes: int64(cp.MB * mib), Elapsed: time.Duration(cp.FetchMs * float64(time.Millisecond)), RecsPerS: cp.FetchRecsPerS, MBPerS: cp.FetchMBPerS}
+	p.Consumer.Note = fmt.Sprintf("fetch figures, without its %.0f ms group join (with it: %s records/s)", cp.RebalanceMs, FormatRate(cp.RecsPerS))
+	return p
+}
+
+func (b *runner) kcat(ctx context.Context) Participant {
+	p := Participant{Name: "kcat"}
+	if !b.o.wants(PeerKcat) {
+		p.Reason = "left out by KAFKA_BENCH_PEERS"
+		return p
+	}
+	if why := b.peersBlocked(); why != "" {
+		p.Reason = why
+		return p
+	}
+	path, err := exec.LookPath("kcat")
+	if err != nil {
+		p.Reason = "kcat is not on PATH (Debian/Ubuntu: apt-get install -y kcat)"
+		return p
+	}
+	k := Kcat{Path: path}
+	if v, err := k.Version(ctx); err == nil {
+		p.Name, p.Version = v, ""
+	} else {
+		p.Reason = err.Error()
+		return p
+	}
+	p.Present = true
+	topic, drop, err := b.topic(ctx, "kcat")
+	if err != nil {
+		p.Producer = &Side{Tool: "kcat -P", Err: err.Error()}
+		return p
+	}
+	defer drop()
+	p.Topic = topic
+	fmt.Fprintf(b.out, "kcat: producing to %s\n", topic)
+	p.Producer = &Side{Tool: "kcat -P", Note: "process time from start to exit; kcat reports no latency"}
+	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
+	th, err := k.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize)
+	cancel()
+	if err == nil {
+		_, err = b.checkCount(ctx, topic)
+	}
+	if err != nil {
+		p.Producer.Err = err.Error()
+		return p
+	}
+	p.Producer.Throughput = th
+	fmt.Fprintf(b.out, "kcat: consuming %s\n", topic)
+	p.Consumer = &Side{Tool: "kcat -C", Note: "process time from start to exit"}
+	cctx, ccancel := context.WithTimeout(ctx, b.o.Timeout)
+	defer ccancel()
+	th, err = k.Consume(cctx, b.bootstrap(), topic, b.o.Records)
+	if err != nil {
+		p.Consumer.Err = err.Error()
+		return p
+	}
+	p.Consumer.Throughput = th
+	return p
+}
