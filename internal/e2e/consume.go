@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/sethvargo/go-retry"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/verify"
@@ -15,22 +18,35 @@ import (
 type Offsets map[int32]int64
 
 // EndOffsets returns the end offset (high watermark) of every partition of
-// topic.
+// topic. Right after a restart or a leader election, leaders answer with
+// retriable errors (OFFSET_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER) until
+// they have caught up; those are retried until ctx ends.
 func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (Offsets, error) {
-	lo, err := adm.ListEndOffsets(ctx, topic)
+	var out Offsets
+	b := retry.WithCappedDuration(500*time.Millisecond, retry.NewExponential(25*time.Millisecond))
+	err := retry.Do(ctx, b, func(ctx context.Context) error {
+		lo, err := adm.ListEndOffsets(ctx, topic)
+		if err != nil {
+			if kerr.IsRetriable(err) {
+				return retry.RetryableError(err)
+			}
+			return err
+		}
+		out = Offsets{}
+		var ferr error
+		lo.Each(func(o kadm.ListedOffset) {
+			if o.Err != nil && ferr == nil {
+				ferr = o.Err
+			}
+			out[o.Partition] = o.Offset
+		})
+		if ferr != nil && kerr.IsRetriable(ferr) {
+			return retry.RetryableError(ferr)
+		}
+		return ferr
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, err)
-	}
-	out := Offsets{}
-	var ferr error
-	lo.Each(func(o kadm.ListedOffset) {
-		if o.Err != nil && ferr == nil {
-			ferr = o.Err
-		}
-		out[o.Partition] = o.Offset
-	})
-	if ferr != nil {
-		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, ferr)
 	}
 	return out, nil
 }
