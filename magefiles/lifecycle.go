@@ -15,6 +15,10 @@ import (
 // metadata, a controller is elected and a group coordinator answers.
 // Running it on a running cluster says "already running".
 //
+// Endpoints: brokers on 127.0.0.1:9091, 9092 and 9093 (every runtime);
+// with compose also ZooKeeper on 127.0.0.1:2181 (zk mode) and Kafdrop at
+// http://127.0.0.1:9000. Ports are published on 127.0.0.1 only.
+//
 // Env: KAFKA_RUNTIME (auto|embedded|compose|native|external),
 // KAFKA_MODE (zk|kraft), KAFKA_READY_TIMEOUT (default 120s).
 func Up(ctx context.Context) error {
