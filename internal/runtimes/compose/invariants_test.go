@@ -61,7 +61,7 @@ func TestCheckFileCatchesBrokenCopies(t *testing.T) {
 		{"duplicate broker id", zk, []string{`KAFKA_BROKER_ID: "3"`, `KAFKA_BROKER_ID: "2"`}, "share id 2"},
 		{"min ISR equal to RF", zk, []string{`KAFKA_MIN_INSYNC_REPLICAS: "2"`, `KAFKA_MIN_INSYNC_REPLICAS: "3"`}, "KAFKA_MIN_INSYNC_REPLICAS=3"},
 		{"offsets RF above brokers", zk, []string{`KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "3"`, `KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "4"`}, "OFFSETS_TOPIC_REPLICATION_FACTOR=4 with 3 brokers"},
-		{"no healthcheck", zk, []string{"    healthcheck:\n      test: [\"CMD-SHELL\", \"echo ruok", "    x-healthcheck:\n      test: [\"CMD-SHELL\", \"echo ruok"}, "zookeeper has no healthcheck"},
+		{"no healthcheck", zk, []string{"    healthcheck:\n      # bash's /dev/tcp: no nc", "    x-healthcheck:\n      # bash's /dev/tcp: no nc"}, "zookeeper has no healthcheck"},
 		{"started, not healthy", zk, []string{"    zookeeper:\n      condition: service_healthy", "    zookeeper:\n      condition: service_started"}, "service_started"},
 		{"kraft voters mismatch", kraft, []string{"3@kafka3:29093", "3@kafka3:29099"}, "voter 3"},
 		{"kraft shared controller port", kraft, []string{"CONTROLLER://0.0.0.0:29092", "CONTROLLER://0.0.0.0:29091"}, "share controller port 29091"},
