@@ -19,6 +19,7 @@ import (
 
 	"kafkastack/internal/config"
 	"kafkastack/internal/e2e"
+	"kafkastack/internal/runtimes/native"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -309,7 +310,7 @@ func (b *runner) kafkaPerf(ctx context.Context) Participant {
 		p.Reason = "java is not on PATH"
 		return p
 	}
-	jars, err := FindKafkaJars(b.s.Env.Config.CacheDir, b.o.KafkaHome)
+	jars, err := b.kafkaJars(ctx)
 	if err != nil {
 		p.Reason = err.Error() + " (KAFKA_RUNTIME=native go run magefile.go up fetches them; or set KAFKA_HOME to a Kafka distribution)"
 		return p
@@ -364,6 +365,27 @@ func (b *runner) kafkaPerf(ctx context.Context) Participant {
 	p.Consumer.Throughput = Throughput{Records: cp.Records, Bytes: int64(cp.MB * mib), Elapsed: time.Duration(cp.FetchMs * float64(time.Millisecond)), RecsPerS: cp.FetchRecsPerS, MBPerS: cp.FetchMBPerS}
 	p.Consumer.Note = fmt.Sprintf("fetch figures, without its %.0f ms group join (with it: %s records/s)", cp.RebalanceMs, FormatRate(cp.RecsPerS))
 	return p
+}
+
+// kafkaJars are the jars of the perf tools: on the native runtime the very
+// jars (and so the Kafka version) the cluster runs, else the newest found
+// under KAFKA_HOME or the cache.
+func (b *runner) kafkaJars(ctx context.Context) (KafkaJars, error) {
+	cfg := b.s.Env.Config
+	if b.s.Runtime.Name() == string(config.RuntimeNative) {
+		v, err := native.Version(cfg.Mode, b.s.Env.Topology)
+		if err == nil {
+			var j native.Jars
+			if j, err = native.Libs(ctx, cfg, cfg.Mode, v, b.s.Env.Logf); err == nil {
+				if kj, ok := jarsIn(j.Libs); ok {
+					return kj, nil
+				}
+				err = fmt.Errorf("finding the Kafka jars: %s holds no kafka-tools or kafka_2.13 jar with kafka-clients", j.Libs)
+			}
+		}
+		return KafkaJars{}, err
+	}
+	return FindKafkaJars(cfg.CacheDir, b.o.KafkaHome)
 }
 
 func (b *runner) kcat(ctx context.Context) Participant {

@@ -62,6 +62,27 @@ type BrokerControl interface {
 	StartBroker(ctx context.Context, id int32) error
 }
 
+// BrokerPauser is implemented by runtimes that can freeze one broker
+// without stopping it (SIGSTOP, docker pause) and let it go again, which
+// the pause fault needs. A frozen broker keeps its sockets open and comes
+// back believing it still leads.
+type BrokerPauser interface {
+	// PauseBroker freezes broker id. It fails when the broker is not running.
+	PauseBroker(ctx context.Context, id int32) error
+	// ResumeBroker lets broker id run again.
+	ResumeBroker(ctx context.Context, id int32) error
+}
+
+// BrokerIsolator is implemented by runtimes that can cut one broker off
+// the network between brokers and give it back (docker network
+// disconnect/connect), which the partition fault needs.
+type BrokerIsolator interface {
+	// IsolateBroker cuts broker id off the other brokers.
+	IsolateBroker(ctx context.Context, id int32) error
+	// ReconnectBroker gives broker id its network back.
+	ReconnectBroker(ctx context.Context, id int32) error
+}
+
 // ServiceState is one process or container and how it is doing.
 type ServiceState struct {
 	Service string `json:"service"`

@@ -66,6 +66,9 @@ type Config struct {
 	CacheDir string
 	// ComposeDir holds the compose files, the topology's single source.
 	ComposeDir string
+	// KafkaHome is KAFKA_HOME: an Apache Kafka distribution whose libs/ the
+	// native runtime uses instead of fetching the jars. Empty means fetch.
+	KafkaHome string
 	// Output is "table" or "json".
 	Output string
 	// External holds the connection settings (TLS, SASL) of the external
@@ -169,6 +172,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 		c.Output = v
 	}
+	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
 	if c.External, err = externalFromEnv(getenv); err != nil {
 		return nil, err
 	}

@@ -176,15 +176,17 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 	b1, b2, b3 := n/5, 2*n/5, 3*n/5
 	ledger.Phase("all up")
 	st.allow(b1)
-	if err := bounded(func(c context.Context) error { return st.waitAcked(c, b1/2) }); err != nil {
+	if err := bounded(st.waitResolved); err != nil {
 		return rep, fmt.Errorf("producing with every broker up: %w", err)
 	}
 
-	// Phase 2: one broker killed while the stream is producing.
+	// Phase 2: one broker killed just as the stream goes on, so that
+	// records are in flight while the cluster notices and moves leaders.
 	state, err := currentState(ctx, adm, rep.Topic, cfg.ReadyTimeout)
 	if err != nil {
 		return rep, err
 	}
+	st.allow(b2)
 	killed, err := killOne(ctx, bc, pickOne(state), ledger, out)
 	if err != nil {
 		return rep, err
@@ -198,7 +200,6 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 		return rep, fmt.Errorf("broker %d down: waiting for the cluster to move its partitions: %w", killed, err)
 	}
 	fmt.Fprintf(out, "broker %d down: partitions moved and ISR shrunk after %s\n", killed, ms(rep.Noticed))
-	st.allow(b2)
 	if err := bounded(st.waitResolved); err != nil {
 		return rep, fmt.Errorf("producing with broker %d down: %w", killed, err)
 	}
@@ -247,7 +248,7 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 	if err := probe(ctx, s, rep.Topic, probeRun, o, td); err != nil {
 		return rep, err
 	}
-	fmt.Fprintf(out, "brokers %s down: %d of %d probe records acknowledged%s\n", idList(victims), td.Acked, td.Sent, refusedText(td.Refused))
+	fmt.Fprintf(out, "brokers %s down: %d of %d probe records acknowledged%s%s\n", idList(victims), td.Acked, td.Sent, refusedText(td.Refused), answersText(td.Answers))
 	restoreAt := time.Now()
 	for _, id := range victims {
 		if err := bc.StartBroker(ctx, id); err != nil {
@@ -385,7 +386,9 @@ func killTwo(ctx context.Context, bc cluster.BrokerControl, st clusterState, dow
 // cannot hang the run), and counts what was acknowledged and why the rest
 // failed.
 func probe(ctx context.Context, s *stack.Stack, topic, run string, o FailoverOptions, td *TwoDown) error {
+	heard := newAnswers()
 	cl, err := s.Client(
+		kgo.WithLogger(heard),
 		kgo.DisableIdempotentWrite(),
 		kgo.RecordDeliveryTimeout(o.ProbeTimeout),
 		kgo.ProduceRequestTimeout(o.ProbeTimeout/2),
@@ -424,6 +427,7 @@ func probe(ctx context.Context, s *stack.Stack, topic, run string, o FailoverOpt
 		cl.Close() // fails whatever is still buffered
 		<-done
 	}
+	td.Answers = heard.snapshot()
 	return nil
 }
 

@@ -41,8 +41,9 @@ type seqState struct {
 }
 
 // Ledger is the accounting of one produce stream: every record sent, acked
-// or failed by sequence number, per phase, and the longest stretch with
-// records in flight but no acknowledgement. It is safe for concurrent use;
+// or failed by sequence number, per phase, and the longest stretch between
+// acknowledgements with records in flight (time with nothing in flight is
+// a pause, not a gap). It is safe for concurrent use;
 // the zero value is not usable, use NewLedger.
 type Ledger struct {
 	mu       sync.Mutex
@@ -100,8 +101,8 @@ func (l *Ledger) Acked(seq int64, partition int32, offset int64) {
 	t := l.now()
 	st.done = true
 	l.phases[st.phase].Acked++
-	l.acks = append(l.acks, Ack{Seq: seq, Partition: partition, Offset: offset})
 	l.closeStall(t)
+	l.acks = append(l.acks, Ack{Seq: seq, Partition: partition, Offset: offset})
 	l.inFlight--
 	l.stallStart = t
 }
@@ -129,9 +130,11 @@ func (l *Ledger) Failed(seq int64, err error) {
 }
 
 // closeStall ends the current stretch at t and keeps it if it is the
-// longest so far. Callers hold mu.
+// longest so far. The wait for the very first acknowledgement is the
+// producer starting up (metadata, producer id), not a gap between
+// acknowledgements, and is not kept. Callers hold mu.
 func (l *Ledger) closeStall(t time.Time) {
-	if l.inFlight <= 0 || l.stallStart.IsZero() {
+	if l.inFlight <= 0 || l.stallStart.IsZero() || len(l.acks) == 0 {
 		return
 	}
 	gap := t.Sub(l.stallStart)

@@ -284,8 +284,11 @@ func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int6
 			if td.Has(rep.Topic) {
 				return "", fmt.Errorf("topic %s still exists after clean", rep.Topic)
 			}
-			got, err := fetchCommitted(c, adm, rep.Group, rep.Topic)
-			if err != nil {
+			var got e2e.Offsets
+			if err := retryTransient(c, func(c context.Context) error {
+				got, err = fetchCommitted(c, adm, rep.Group, rep.Topic)
+				return err
+			}); err != nil {
 				return "", err
 			}
 			if len(got) > 0 {

@@ -96,6 +96,10 @@ type TwoDown struct {
 	Sent    int
 	Acked   int
 	Refused map[string]int
+	// Answers counts the error codes the brokers answered to the probe's
+	// produce requests (a record that runs out of time only says "timed
+	// out"), e.g. NOT_ENOUGH_REPLICAS.
+	Answers map[string]int
 	// Visible counts probe records read back later. Beyond the acknowledged
 	// ones these were written by the leader but never acknowledged, which
 	// Kafka allows: it only promises that acknowledged records are kept.
@@ -219,6 +223,9 @@ func (r *FailoverReport) Write(out io.Writer) {
 		}
 		fmt.Fprintf(tw, "brokers %s down: cluster noticed after\t%s\n", idList(td.Brokers), noticed)
 		fmt.Fprintf(tw, "brokers %s down: probe records acknowledged\t%d of %d%s\n", idList(td.Brokers), td.Acked, td.Sent, refusedText(td.Refused))
+		if len(td.Answers) > 0 {
+			fmt.Fprintf(tw, "brokers %s down: broker answers to the probe\t%s\n", idList(td.Brokers), countsText(td.Answers))
+		}
 		if r.Completed {
 			note := ""
 			if td.Visible > td.Acked {
@@ -238,6 +245,18 @@ func refusedText(m map[string]int) string {
 	if len(m) == 0 {
 		return ""
 	}
+	return "; refused: " + countsText(m)
+}
+
+func answersText(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return "; brokers answered " + countsText(m)
+}
+
+// countsText prints counts as "A 3, B 1", sorted by name.
+func countsText(m map[string]int) string {
 	var keys []string
 	for k := range m {
 		keys = append(keys, k)
@@ -247,5 +266,5 @@ func refusedText(m map[string]int) string {
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
 	}
-	return "; refused: " + strings.Join(parts, ", ")
+	return strings.Join(parts, ", ")
 }

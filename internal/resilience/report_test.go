@@ -211,3 +211,20 @@ func TestClusterStateConditions(t *testing.T) {
 		t.Fatalf("noticed (offline allowed): %s", why)
 	}
 }
+
+func TestAnswersCountsTheBrokersErrorCodes(t *testing.T) {
+	a := newAnswers()
+	// The shape of kgo's debug line for one produce response.
+	a.Log(kgo.LogLevelDebug, "produced", "broker", "2", "to",
+		"failover-x[0{retrying@0,5(NOT_ENOUGH_REPLICAS: Messages are rejected since there are fewer in-sync replicas than required.)}, "+
+			"1{retrying@0,5(NOT_ENOUGH_REPLICAS_AFTER_APPEND: Messages are written to the log, but to fewer in-sync replicas than required.)}, 2{0=>5}]")
+	a.Log(kgo.LogLevelDebug, "produced", "broker", "2", "to", "failover-x[0{retrying@0,5(NOT_ENOUGH_REPLICAS: ...)}]")
+	a.Log(kgo.LogLevelInfo, "metadata update triggered", "why", "(NOT_LEADER_FOR_PARTITION: x)")
+	got := a.snapshot()
+	if got[ReasonNotEnoughReplicas] != 2 || got[ReasonNotEnoughReplicasAfterAppend] != 1 || len(got) != 2 {
+		t.Fatalf("answers = %v", got)
+	}
+	if s := countsText(got); s != "NOT_ENOUGH_REPLICAS 2, NOT_ENOUGH_REPLICAS_AFTER_APPEND 1" {
+		t.Fatalf("countsText = %q", s)
+	}
+}

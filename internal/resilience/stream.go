@@ -95,15 +95,6 @@ func (s *stream) allow(n int64) {
 	}
 }
 
-// waitAcked returns once at least n records are acknowledged, or fails
-// when ctx ends first.
-func (s *stream) waitAcked(ctx context.Context, n int64) error {
-	return poll(ctx, func() (bool, string) {
-		got := s.ledger.AckedCount()
-		return got >= n, fmt.Sprintf("%d of %d records acknowledged", got, n)
-	})
-}
-
 // waitResolved returns once every record of the budget so far has been
 // sent and acknowledged or failed, or fails when ctx ends first.
 func (s *stream) waitResolved(ctx context.Context) error {

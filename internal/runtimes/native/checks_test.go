@@ -3,14 +3,17 @@ package native
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kafkastack/internal/cluster"
+	"kafkastack/internal/config"
 	"kafkastack/internal/testkit"
 	"kafkastack/internal/topology"
 )
@@ -53,21 +56,87 @@ func TestJavaTooOld(t *testing.T) {
 
 func TestMavenMissing(t *testing.T) {
 	fakePath(t, nil)
-	t.Setenv("KAFKA_HOME", "")
 	cfg := testkit.Config(t, filepath.Join(testkit.Root(), "compose"), nil)
 	cfg.CacheDir = t.TempDir()
-	_, err := Libs(context.Background(), cfg, cfg.Mode, nil)
+	_, err := Libs(context.Background(), cfg, cfg.Mode, VersionZK, nil)
 	if err == nil || !strings.Contains(err.Error(), "needs Maven (mvn)") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
-func TestKafkaHomeWithoutJars(t *testing.T) {
-	t.Setenv("KAFKA_HOME", t.TempDir())
-	cfg := testkit.Config(t, filepath.Join(testkit.Root(), "compose"), nil)
-	_, err := Libs(context.Background(), cfg, cfg.Mode, nil)
-	if err == nil || !strings.Contains(err.Error(), "holds no libs/kafka_2.13") {
+// upWithPath runs Up on a free-port copy of the zk topology with PATH
+// holding only scripts, and an empty jar cache.
+func upWithPath(t *testing.T, scripts map[string]string) error {
+	t.Helper()
+	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
+	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "native"})
+	cfg.CacheDir = t.TempDir()
+	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(&cluster.Env{Config: cfg, Topology: topo, Out: &bytes.Buffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakePath(t, scripts)
+	return r.Up(context.Background())
+}
+
+func TestUpWithoutJavaSaysSoInOneLine(t *testing.T) {
+	err := upWithPath(t, nil)
+	if err == nil || !strings.Contains(err.Error(), "needs Java 17 or newer: no java on PATH") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUpWithoutMavenSaysSoInOneLine(t *testing.T) {
+	err := upWithPath(t, map[string]string{"java": `echo 'openjdk version "17.0.15" 2025-04-15' >&2`})
+	if err == nil || !strings.Contains(err.Error(), "needs Maven (mvn) to fetch the Kafka jars") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// kafkaHome makes a fake Kafka distribution holding the named jars.
+func kafkaHome(t *testing.T, jars ...string) string {
+	t.Helper()
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "libs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jars {
+		if err := os.WriteFile(filepath.Join(home, "libs", j), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return home
+}
+
+func TestKafkaHome(t *testing.T) {
+	cfg := testkit.Config(t, filepath.Join(testkit.Root(), "compose"), map[string]string{"KAFKA_HOME": kafkaHome(t, "kafka_2.13-3.9.0-test.jar")})
+	if _, err := Libs(context.Background(), cfg, config.ModeZK, VersionZK, nil); err == nil || !strings.Contains(err.Error(), "holds no libs/kafka_2.13") {
+		t.Fatalf("a distribution without the broker jar: err = %v", err)
+	}
+
+	cfg.KafkaHome = kafkaHome(t, "kafka_2.13-3.9.0-test.jar", "kafka_2.13-3.9.0.jar", "kafka-clients-3.9.0.jar")
+	j, err := Libs(context.Background(), cfg, config.ModeZK, VersionZK, nil)
+	if err != nil || j.Libs != filepath.Join(cfg.KafkaHome, "libs") || j.Version != "3.9.0" {
+		t.Fatalf("Libs = %+v, %v", j, err)
+	}
+	if name, _ := logConfig(j.Version); name != "log4j.properties" {
+		t.Errorf("Kafka 3.9 gets %s", name)
+	}
+
+	cfg.KafkaHome = kafkaHome(t, "kafka_2.13-4.1.0.jar")
+	if _, err := Libs(context.Background(), cfg, config.ModeZK, VersionZK, nil); err == nil || !strings.Contains(err.Error(), "KAFKA_MODE=zk needs Apache Kafka 3.x") {
+		t.Fatalf("ZooKeeper mode on Kafka 4: err = %v", err)
+	}
+	j, err = Libs(context.Background(), cfg, config.ModeKRaft, VersionKRaft, nil)
+	if err != nil || j.Version != "4.1.0" {
+		t.Fatalf("Libs = %+v, %v", j, err)
+	}
+	if name, _ := logConfig(j.Version); name != "log4j2.properties" {
+		t.Errorf("Kafka 4.1 gets %s", name)
 	}
 }
 
@@ -91,5 +160,60 @@ func TestUpReportsATakenPort(t *testing.T) {
 	err = r.Up(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(taken)+" is already in use by PID") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAPortHeldWithoutAListenerIsWaitedFor(t *testing.T) {
+	// A connected socket bound to a port (as a dying process's closing
+	// connections are) keeps others from listening on it without listening
+	// itself; once it is gone, the port is free.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			accepted <- c
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := <-accepted
+	held := c.LocalAddr().(*net.TCPAddr).Port
+	if listening(held) {
+		t.Fatalf("port %d shows as listening", held)
+	}
+	if !listening(ln.Addr().(*net.TCPAddr).Port) {
+		t.Fatal("the listener's port does not show as listening")
+	}
+	waiting := make(chan string, 10)
+	logf := func(f string, a ...any) { waiting <- fmt.Sprintf(f, a...) }
+	done := make(chan error, 1)
+	go func() { done <- awaitPortsFree(context.Background(), []int{held}, logf) }()
+	select {
+	case line := <-waiting:
+		if !strings.Contains(line, fmt.Sprintf("port %d is still held", held)) {
+			t.Fatalf("progress line %q", line)
+		}
+	case err := <-done:
+		t.Fatalf("returned %v while the port was held", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no progress line within 10s")
+	}
+	// The far end closes first, so the held port does not linger in
+	// TIME-WAIT.
+	server.Close()
+	c.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting 10s after the port was released")
 	}
 }

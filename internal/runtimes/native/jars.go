@@ -10,74 +10,142 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"kafkastack/internal/config"
+	"kafkastack/internal/topology"
 )
 
-// The Apache Kafka versions each mode runs: 3.9 is the last line with
-// ZooKeeper; 4.x runs KRaft only.
+// The Apache Kafka versions the native runtime runs when the compose file's
+// brokers do not name an apache/kafka image: 3.9 is the last line with
+// ZooKeeper (3.9.2 its newest patch on Maven Central); 4.x runs KRaft only.
 const (
-	VersionZK    = "3.9.1"
+	VersionZK    = "3.9.2"
 	VersionKRaft = "4.1.0"
 )
 
-// Version is the Kafka version the native runtime runs in mode.
-func Version(mode config.Mode) string {
+// apacheImageRe matches the official image with a release tag, e.g.
+// apache/kafka:4.1.0 or apache/kafka-native:4.1.0.
+var apacheImageRe = regexp.MustCompile(`^(?:docker\.io/)?apache/kafka(?:-native)?:(\d+\.\d+\.\d+)$`)
+
+// Version is the Kafka version the native runtime runs for topo in mode:
+// the release of the brokers' apache/kafka image when they all name the
+// same one (so that the compose and native runtimes run the same Kafka),
+// else VersionZK or VersionKRaft. It fails when that version cannot run the
+// mode (ZooKeeper mode on Kafka 4 or newer).
+func Version(mode config.Mode, topo *topology.Topology) (string, error) {
+	v := VersionZK
 	if mode == config.ModeKRaft {
-		return VersionKRaft
+		v = VersionKRaft
 	}
-	return VersionZK
+	var tags []string
+	for _, b := range topo.Brokers {
+		if m := apacheImageRe.FindStringSubmatch(b.Image); m != nil {
+			tags = append(tags, m[1])
+		}
+	}
+	if len(tags) > 0 && len(tags) == len(topo.Brokers) {
+		same := true
+		for _, t := range tags {
+			same = same && t == tags[0]
+		}
+		if same {
+			v = tags[0]
+		}
+	}
+	if err := checkModeVersion(mode, v, "the compose file's image"); err != nil {
+		return "", err
+	}
+	return v, nil
 }
 
-// Libs returns the folder holding the Kafka jars for mode: KAFKA_HOME/libs
-// when KAFKA_HOME is set, else a cache folder that it fills with Maven on
-// first use (printing a progress line through logf). It fails when Maven is
-// missing or cannot resolve the jars, with Maven's last lines.
-func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, logf func(string, ...any)) (string, error) {
-	if home := os.Getenv("KAFKA_HOME"); home != "" {
-		libs := filepath.Join(home, "libs")
-		if m, _ := filepath.Glob(filepath.Join(libs, "kafka_2.13-*.jar")); len(m) == 0 {
-			return "", fmt.Errorf("KAFKA_HOME=%s holds no libs/kafka_2.13-*.jar: point it at an Apache Kafka distribution", home)
-		}
-		return libs, nil
+// checkModeVersion fails when Kafka version v cannot run mode; from names
+// where v came from.
+func checkModeVersion(mode config.Mode, v, from string) error {
+	if mode == config.ModeZK && major(v) >= 4 {
+		return fmt.Errorf("KAFKA_MODE=zk needs Apache Kafka 3.x (4.0 removed ZooKeeper), but %s is Kafka %s; use KAFKA_MODE=kraft or a 3.9 release", from, v)
 	}
-	version := Version(mode)
+	return nil
+}
+
+// major returns the major number of a dotted version, or 0.
+func major(v string) int {
+	n, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	return n
+}
+
+// Jars is a folder of Apache Kafka jars with every dependency beside them
+// (a classpath of Libs/*), and the Kafka version they hold.
+type Jars struct {
+	Libs    string
+	Version string
+}
+
+// coreJarRe matches the broker jar of a Kafka distribution's libs/ folder,
+// never its -sources, -javadoc or -test jars.
+var coreJarRe = regexp.MustCompile(`^kafka_2\.1[23]-(\d+\.\d+\.\d+)\.jar$`)
+
+// Libs returns the Kafka jars the native runtime runs: cfg.KafkaHome/libs
+// when KAFKA_HOME is set, else .cache/kafka/<version>/libs, which it fills
+// with Maven (the ordinary client, its default ~/.m2 repository) on first
+// use, printing a progress line through logf. It fails when KAFKA_HOME holds
+// no Kafka jars or a release that cannot run mode, when Maven is missing,
+// and when Maven cannot resolve the jars (with Maven's last lines).
+func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, version string, logf func(string, ...any)) (Jars, error) {
+	if cfg.KafkaHome != "" {
+		libs := filepath.Join(cfg.KafkaHome, "libs")
+		entries, _ := os.ReadDir(libs)
+		for _, e := range entries {
+			if m := coreJarRe.FindStringSubmatch(e.Name()); m != nil {
+				if err := checkModeVersion(mode, m[1], "KAFKA_HOME="+cfg.KafkaHome); err != nil {
+					return Jars{}, err
+				}
+				return Jars{Libs: libs, Version: m[1]}, nil
+			}
+		}
+		return Jars{}, fmt.Errorf("KAFKA_HOME=%s holds no libs/kafka_2.13-<version>.jar: point it at an Apache Kafka distribution", cfg.KafkaHome)
+	}
 	dir := filepath.Join(cfg.CacheDir, "kafka", version)
-	libs := filepath.Join(dir, "libs")
+	j := Jars{Libs: filepath.Join(dir, "libs"), Version: version}
 	marker := filepath.Join(dir, "complete")
 	if _, err := os.Stat(marker); err == nil {
-		return libs, nil
+		return j, nil
 	}
 	mvn, err := exec.LookPath("mvn")
 	if err != nil {
-		return "", errors.New("the native runtime needs Maven (mvn) to fetch the Kafka jars: install it (apt-get install maven) or set KAFKA_HOME to a Kafka distribution")
+		return Jars{}, errors.New("the native runtime needs Maven (mvn) to fetch the Kafka jars: install it (apt-get install maven) or set KAFKA_HOME to an Apache Kafka distribution")
 	}
-	profile := "zk"
-	if mode == config.ModeKRaft {
-		profile = "kraft"
-	}
-	_ = os.RemoveAll(libs) // a half-finished copy is redone
+	_ = os.RemoveAll(j.Libs) // a half-finished copy is redone
 	if logf != nil {
-		logf("resolving Apache Kafka %s jars with Maven into %s (first run only)", version, libs)
+		logf("fetching the Apache Kafka %s jars from Maven Central into %s (first run only)", version, j.Libs)
 	}
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, mvn, "-q", "-B",
 		"-f", filepath.Join(cfg.Root, "scripts", "kafka-jars", "pom.xml"),
-		"-P", profile, "-Dkafka.version="+version,
-		"dependency:copy-dependencies", "-DoutputDirectory="+libs)
+		"-P", logProfile(version), "-Dkafka.version="+version,
+		"dependency:copy-dependencies", "-DoutputDirectory="+j.Libs)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("resolving Apache Kafka %s jars with Maven: %v: %s", version, err, lastLines(out.String(), 8))
+		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %v: %s", version, err, lastLines(out.String(), 8))
 	}
 	if err := os.WriteFile(marker, []byte(version+"\n"), 0o644); err != nil {
-		return "", fmt.Errorf("resolving Apache Kafka %s jars: %w", version, err)
+		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars: %w", version, err)
 	}
 	if logf != nil {
-		logf("resolved Apache Kafka %s jars in %s", version, time.Since(start).Round(100*time.Millisecond))
+		logf("fetched the Apache Kafka %s jars in %s", version, time.Since(start).Round(100*time.Millisecond))
 	}
-	return libs, nil
+	return j, nil
+}
+
+// logProfile is the pom's profile with the log binding of Kafka version:
+// reload4j for 3.x, log4j2 for 4.x.
+func logProfile(version string) string {
+	if major(version) >= 4 {
+		return "log4j2"
+	}
+	return "reload4j"
 }
 
 var javaVersionRe = regexp.MustCompile(`version "(\d+)(?:\.(\d+))?`)

@@ -1,6 +1,6 @@
 package native
 
-const log4jConfig = `# Kafka 3.9 (reload4j): everything to stdout, which the runtime sends to the process's log file.
+const log4jConfig = `# Kafka 3.x (reload4j): everything to stdout, which the runtime sends to the process's log file.
 log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
@@ -21,3 +21,18 @@ rootLogger.appenderRef.stdout.ref = STDOUT
 logger.request.name = kafka.request.logger
 logger.request.level = warn
 `
+
+// The log configuration files, written into the mode's data folder.
+const (
+	log4jFile  = "log4j.properties"
+	log4j2File = "log4j2.properties"
+)
+
+// logConfig returns the log configuration file name and body for Kafka
+// version: reload4j for 3.x, log4j2 for 4.x.
+func logConfig(version string) (string, string) {
+	if major(version) >= 4 {
+		return log4j2File, log4j2Config
+	}
+	return log4jFile, log4jConfig
+}

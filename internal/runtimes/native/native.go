@@ -24,10 +24,17 @@ import (
 
 // Runtime runs the topology as local JVM processes.
 type Runtime struct {
-	env  *cluster.Env
-	root string // .data/native
-	dir  string // .data/native/<mode>
-	mode config.Mode
+	env     *cluster.Env
+	root    string // .data/native
+	dir     string // .data/native/<mode>
+	mode    config.Mode
+	version string // the Kafka release fetched when KAFKA_HOME is unset
+}
+
+// launcher is what starting a JVM needs: java and the Kafka jars.
+type launcher struct {
+	java string
+	jars Jars
 }
 
 // process is one JVM the runtime manages.
@@ -39,10 +46,15 @@ type process struct {
 }
 
 // New returns the native runtime for env. It fails when the topology has
-// a broker whose settings cannot be translated.
+// a broker whose settings cannot be translated, or names a Kafka release
+// that cannot run the mode.
 func New(env *cluster.Env) (*Runtime, error) {
 	root := env.Config.RuntimeDataDir(config.RuntimeNative)
-	r := &Runtime{env: env, root: root, dir: filepath.Join(root, string(env.Config.Mode)), mode: env.Config.Mode}
+	version, err := Version(env.Config.Mode, env.Topology)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runtime{env: env, root: root, dir: filepath.Join(root, string(env.Config.Mode)), mode: env.Config.Mode, version: version}
 	if _, err := r.processes(); err != nil {
 		return nil, err
 	}
@@ -141,104 +153,101 @@ func (r *Runtime) Up(ctx context.Context) error {
 			free = append(free, p.ports...)
 		}
 	}
-	if err := proc.CheckPortsFree("127.0.0.1", free); err != nil {
+	if err := awaitPortsFree(ctx, free, r.env.Logf); err != nil {
 		return fmt.Errorf("starting native cluster: %w", err)
 	}
-	java, err := checkJava(ctx)
+	l, err := r.launcher(ctx)
 	if err != nil {
 		return err
 	}
-	libs, err := Libs(ctx, r.env.Config, r.mode, r.env.Logf)
-	if err != nil {
-		return err
-	}
-	if err := r.writeFiles(ps); err != nil {
+	if err := r.writeFiles(ps, l.jars); err != nil {
 		return err
 	}
 	if r.mode == config.ModeKRaft {
-		if err := r.format(ctx, java, libs, ps); err != nil {
+		if err := r.format(ctx, l, ps); err != nil {
 			return err
 		}
 	}
 	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
-	for _, p := range ps {
-		if p.id >= 0 {
-			continue
+	// ZooKeeper first, then the brokers together (KRaft nodes need a
+	// quorum of each other to come up).
+	for _, group := range [][]process{filter(ps, false), filter(ps, true)} {
+		var started []process
+		for _, p := range group {
+			if _, alive := proc.Alive(r.pidFile(p.service)); alive {
+				continue
+			}
+			started = append(started, p)
 		}
-		if err := r.start(java, libs, p); err != nil {
-			return err
-		}
-		if err := r.awaitPort(ctx, p, deadline); err != nil {
-			return err
-		}
-	}
-	var brokers []process
-	for _, p := range ps {
-		if p.id >= 0 {
-			if err := r.start(java, libs, p); err != nil {
+		if len(started) > 0 && started[0].id >= 0 && r.mode == config.ModeZK {
+			if err := r.awaitRegistrationsGone(ctx, started, deadline); err != nil {
 				return err
 			}
-			brokers = append(brokers, p)
 		}
-	}
-	for _, p := range brokers {
-		if err := r.awaitBroker(ctx, java, libs, p, deadline); err != nil {
-			return err
+		for _, p := range started {
+			if err := r.start(l, p); err != nil {
+				return err
+			}
+		}
+		for _, p := range started {
+			if err := r.awaitPort(ctx, p, deadline); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// awaitBroker waits until broker p listens. In zk mode a broker that was
-// killed leaves its registration in ZooKeeper until its session expires;
-// a restart within that time exits with NodeExists, so it is started
-// again, once a second, until the deadline.
-func (r *Runtime) awaitBroker(ctx context.Context, java, libs string, p process, deadline time.Time) error {
-	announced := false
-	for {
-		err := r.awaitPort(ctx, p, deadline)
-		if err == nil || r.mode != config.ModeZK || !strings.Contains(err.Error(), "NodeExists") || time.Now().After(deadline) {
-			return err
-		}
-		if !announced {
-			r.env.Logf("%s: ZooKeeper still holds the previous session of broker %d; starting again until it expires", p.service, p.id)
-			announced = true
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Second):
-		}
-		if err := r.start(java, libs, p); err != nil {
-			return err
+// filter returns the brokers of ps (brokers true) or the other processes.
+func filter(ps []process, brokers bool) []process {
+	var out []process
+	for _, p := range ps {
+		if (p.id >= 0) == brokers {
+			out = append(out, p)
 		}
 	}
+	return out
 }
 
-// writeFiles writes the properties and log configuration of every process.
-func (r *Runtime) writeFiles(ps []process) error {
+// launcher checks java and finds (or fetches) the Kafka jars.
+func (r *Runtime) launcher(ctx context.Context) (launcher, error) {
+	java, err := checkJava(ctx)
+	if err != nil {
+		return launcher{}, err
+	}
+	jars, err := Libs(ctx, r.env.Config, r.mode, r.version, r.env.Logf)
+	if err != nil {
+		return launcher{}, err
+	}
+	return launcher{java: java, jars: jars}, nil
+}
+
+// writeFiles writes the properties of every process and the log
+// configuration for the log library of the Kafka release in jars.
+func (r *Runtime) writeFiles(ps []process, jars Jars) error {
 	for _, p := range ps {
 		dir := filepath.Join(r.dir, p.service)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("writing %s settings: %w", p.service, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, p.service+".properties"), []byte(renderProperties(p.props)), 0o644); err != nil {
+		if err := os.WriteFile(r.propsFile(p.service), []byte(renderProperties(p.props)), 0o644); err != nil {
 			return fmt.Errorf("writing %s settings: %w", p.service, err)
 		}
 	}
-	name, body := "log4j.properties", log4jConfig
-	if r.mode == config.ModeKRaft {
-		name, body = "log4j2.properties", log4j2Config
-	}
+	name, body := logConfig(jars.Version)
 	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(body), 0o644); err != nil {
 		return fmt.Errorf("writing the log configuration: %w", err)
 	}
 	return nil
 }
 
+func (r *Runtime) propsFile(service string) string {
+	return filepath.Join(r.dir, service, service+".properties")
+}
+
 // format formats each KRaft node's storage once, with the topology's
 // CLUSTER_ID (or a fixed one).
-func (r *Runtime) format(ctx context.Context, java, libs string, ps []process) error {
+func (r *Runtime) format(ctx context.Context, l launcher, ps []process) error {
 	for _, p := range ps {
 		marker := filepath.Join(r.dir, p.service, "formatted")
 		if _, err := os.Stat(marker); err == nil {
@@ -249,9 +258,9 @@ func (r *Runtime) format(ctx context.Context, java, libs string, ps []process) e
 		if id == "" {
 			id = "a2Fma2FzdGFjay1uYXRpdmU" // fixed, so that re-formatting one node matches the others
 		}
-		args := append(r.jvmArgs(libs, p.service), "kafka.tools.StorageTool", "format",
-			"-t", id, "-c", filepath.Join(r.dir, p.service, p.service+".properties"), "--ignore-formatted")
-		out, err := exec.CommandContext(ctx, java, args...).CombinedOutput()
+		args := append(r.jvmArgs(l.jars, p), "kafka.tools.StorageTool", "format",
+			"-t", id, "-c", r.propsFile(p.service), "--ignore-formatted")
+		out, err := exec.CommandContext(ctx, l.java, args...).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("formatting %s storage: %v: %s", p.service, err, lastLines(string(out), 5))
 		}
@@ -262,32 +271,39 @@ func (r *Runtime) format(ctx context.Context, java, libs string, ps []process) e
 	return nil
 }
 
-// jvmArgs are the JVM options every process gets.
-func (r *Runtime) jvmArgs(libs, service string) []string {
-	args := []string{"-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-		"-Djava.awt.headless=true", "-Dkafkastack.service=" + service,
-		"-cp", filepath.Join(libs, "*")}
-	if r.mode == config.ModeKRaft {
-		return append(args, "-Dlog4j2.configurationFile="+filepath.Join(r.dir, "log4j2.properties"))
+// jvmArgs are the JVM options of process p: a modest heap (256-512 MiB a
+// broker, less for ZooKeeper), Kafka's own GC settings, and the log
+// configuration for the Kafka release in jars.
+func (r *Runtime) jvmArgs(jars Jars, p process) []string {
+	heap := []string{"-Xms256m", "-Xmx512m"}
+	if p.id < 0 {
+		heap = []string{"-Xms64m", "-Xmx256m"}
 	}
-	return append(args, "-Dlog4j.configuration=file:"+filepath.Join(r.dir, "log4j.properties"))
+	args := append(heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
+		"-XX:+ExplicitGCInvokesConcurrent", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+		"-Dkafkastack.service="+p.service, "-cp", filepath.Join(jars.Libs, "*"))
+	name, _ := logConfig(jars.Version)
+	if name == log4j2File {
+		return append(args, "-Dlog4j2.configurationFile="+filepath.Join(r.dir, name))
+	}
+	return append(args, "-Dlog4j.configuration=file:"+filepath.Join(r.dir, name))
 }
 
 // start launches one process in the background.
-func (r *Runtime) start(java, libs string, p process) error {
+func (r *Runtime) start(l launcher, p process) error {
 	main := "kafka.Kafka"
 	if p.id < 0 {
 		main = "org.apache.zookeeper.server.quorum.QuorumPeerMain"
 	}
-	args := append(r.jvmArgs(libs, p.service), main, filepath.Join(r.dir, p.service, p.service+".properties"))
+	args := append(r.jvmArgs(l.jars, p), main, r.propsFile(p.service))
 	pid, err := proc.Start(proc.Spec{
-		Name: p.service, Path: java, Args: args, Dir: r.dir,
+		Name: p.service, Path: l.java, Args: args, Dir: r.dir,
 		PIDFile: r.pidFile(p.service), LogFile: r.logFile(p.service),
 	})
 	if err != nil {
 		return err
 	}
-	r.env.Logf("started %s (PID %d, log %s)", p.service, pid, datadir.Rel(r.env.Config.Root, r.logFile(p.service)))
+	r.env.Logf("started %s (PID %d, Kafka %s, log %s)", p.service, pid, l.jars.Version, datadir.Rel(r.env.Config.Root, r.logFile(p.service)))
 	return nil
 }
 
@@ -391,6 +407,9 @@ func (r *Runtime) stop(ctx context.Context, p process) error {
 	if err != nil {
 		return fmt.Errorf("stopping %s: %w", p.service, err)
 	}
+	if err := awaitThreadsGone(ctx, pid); err != nil {
+		return fmt.Errorf("stopping %s: %w", p.service, err)
+	}
 	if killed {
 		r.env.Logf("stopped %s (PID %d) with SIGKILL after 30s", p.service, pid)
 	} else {
@@ -464,10 +483,16 @@ func (r *Runtime) Logs(ctx context.Context, w io.Writer, service string, follow 
 }
 
 // Services lists each process with its state and PID.
-func (r *Runtime) Services(context.Context) ([]cluster.ServiceState, error) {
+func (r *Runtime) Services(ctx context.Context) ([]cluster.ServiceState, error) {
 	ps, err := r.processes()
 	if err != nil {
 		return nil, err
+	}
+	version := r.version
+	if r.env.Config.KafkaHome != "" {
+		if j, err := Libs(ctx, r.env.Config, r.mode, r.version, nil); err == nil {
+			version = j.Version
+		}
 	}
 	var out []cluster.ServiceState
 	for _, p := range ps {
@@ -475,7 +500,7 @@ func (r *Runtime) Services(context.Context) ([]cluster.ServiceState, error) {
 		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
 			st.State, st.PID = "running", pid
 		}
-		st.Detail = fmt.Sprintf("Kafka %s, %s", Version(r.mode), datadir.Rel(r.env.Config.Root, r.logFile(p.service)))
+		st.Detail = fmt.Sprintf("Kafka %s, %s", version, datadir.Rel(r.env.Config.Root, r.logFile(p.service)))
 		out = append(out, st)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Service < out[j].Service })
@@ -498,13 +523,19 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 	if !proc.WaitExit(ctx, pid, 10*time.Second) {
 		return fmt.Errorf("killing broker %d: PID %d still alive", id, pid)
 	}
+	if err := awaitThreadsGone(ctx, pid); err != nil {
+		return fmt.Errorf("killing broker %d: %w", id, err)
+	}
 	_ = os.Remove(r.pidFile(b.Service))
 	r.env.Logf("killed broker %d (%s, PID %d)", id, b.Service, pid)
 	return nil
 }
 
 // StartBroker starts broker id again with its settings and returns once it
-// listens. It fails when the broker is already running.
+// listens. In zk mode it first waits until ZooKeeper has dropped the
+// registration of the broker's previous run (a killed broker keeps it until
+// its session expires). It fails when the broker is already running, and
+// with the last log lines when it exits while starting.
 func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
 	ps, err := r.processes()
 	if err != nil {
@@ -517,18 +548,23 @@ func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
 		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
 			return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
 		}
-		java, err := checkJava(ctx)
+		if err := awaitPortsFree(ctx, p.ports, r.env.Logf); err != nil {
+			return fmt.Errorf("starting %s: %w", p.service, err)
+		}
+		l, err := r.launcher(ctx)
 		if err != nil {
 			return err
 		}
-		libs, err := Libs(ctx, r.env.Config, r.mode, r.env.Logf)
-		if err != nil {
+		deadline := time.Now().Add(r.env.Config.ReadyTimeout)
+		if r.mode == config.ModeZK {
+			if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
+				return err
+			}
+		}
+		if err := r.start(l, p); err != nil {
 			return err
 		}
-		if err := r.start(java, libs, p); err != nil {
-			return err
-		}
-		return r.awaitBroker(ctx, java, libs, p, time.Now().Add(r.env.Config.ReadyTimeout))
+		return r.awaitPort(ctx, p, deadline)
 	}
 	return fmt.Errorf("no broker %d in the topology", id)
 }

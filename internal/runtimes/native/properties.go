@@ -99,7 +99,7 @@ func ZooKeeperProperties(env map[string]string, dataDir string) map[string]strin
 	}
 	props["clientPortAddress"] = "127.0.0.1"
 	props["admin.enableServer"] = "false"
-	props["4lw.commands.whitelist"] = "ruok,srvr"
+	props["4lw.commands.whitelist"] = "ruok,srvr," + zkDumpCommand
 	return props
 }
 
