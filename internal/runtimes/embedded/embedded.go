@@ -91,7 +91,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 		r.env.Logf("removing a stale PID file: PID %d is gone", pid)
 		_ = os.Remove(r.pidFile())
 	}
-	if err := proc.CheckPortsFree("127.0.0.1", r.ports()); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", r.ports(), portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("starting embedded cluster: %w", err)
 	}
 	if err := r.build(ctx); err != nil {
@@ -178,8 +178,13 @@ func (r *Runtime) allListening() bool {
 	return true
 }
 
+// portsFreeWait bounds how long a stop waits until the brokers' ports can
+// be listened on again.
+const portsFreeWait = 30 * time.Second
+
 // Down stops the server gracefully (SIGTERM; SIGKILL after 20s), which
-// saves its state. A stopped cluster is not an error.
+// saves its state, and returns once the process is reaped and its ports
+// are free. A stopped cluster is not an error.
 func (r *Runtime) Down(ctx context.Context) error {
 	pid, alive := proc.Alive(r.pidFile())
 	if !alive {
@@ -189,6 +194,9 @@ func (r *Runtime) Down(ctx context.Context) error {
 	}
 	killed, err := proc.Stop(ctx, r.pidFile(), 20*time.Second)
 	if err != nil {
+		return fmt.Errorf("stopping embedded cluster: %w", err)
+	}
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", r.ports(), portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("stopping embedded cluster: %w", err)
 	}
 	if killed {

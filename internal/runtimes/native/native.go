@@ -37,6 +37,10 @@ type launcher struct {
 	jars Jars
 }
 
+// portsFreeWait bounds how long a stop waits for a stopped process's ports
+// to be free, and Up for ports still held by closing connections.
+const portsFreeWait = 60 * time.Second
+
 // process is one JVM the runtime manages.
 type process struct {
 	service string
@@ -153,7 +157,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 			free = append(free, p.ports...)
 		}
 	}
-	if err := awaitPortsFree(ctx, free, r.env.Logf); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", free, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("starting native cluster: %w", err)
 	}
 	l, err := r.launcher(ctx)
@@ -407,7 +411,7 @@ func (r *Runtime) stop(ctx context.Context, p process) error {
 	if err != nil {
 		return fmt.Errorf("stopping %s: %w", p.service, err)
 	}
-	if err := awaitThreadsGone(ctx, pid); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("stopping %s: %w", p.service, err)
 	}
 	if killed {
@@ -507,15 +511,32 @@ func (r *Runtime) Services(ctx context.Context) ([]cluster.ServiceState, error) 
 	return out, nil
 }
 
-// KillBroker stops broker id with SIGKILL, as a crash would.
-func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
-	b, ok := r.env.Topology.Broker(id)
-	if !ok {
-		return fmt.Errorf("no broker %d in the topology", id)
+// broker returns the process of broker id. It fails when the topology has
+// no such broker.
+func (r *Runtime) broker(id int32) (process, error) {
+	ps, err := r.processes()
+	if err != nil {
+		return process{}, err
 	}
-	pid, alive := proc.Alive(r.pidFile(b.Service))
+	for _, p := range ps {
+		if p.id == id && id >= 0 {
+			return p, nil
+		}
+	}
+	return process{}, fmt.Errorf("no broker %d in the topology", id)
+}
+
+// KillBroker stops broker id with SIGKILL, as a crash would, and returns
+// once the process is reaped and its ports are free. It fails when the
+// broker is not running.
+func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
+	p, err := r.broker(id)
+	if err != nil {
+		return err
+	}
+	pid, alive := proc.Alive(r.pidFile(p.service))
 	if !alive {
-		return fmt.Errorf("broker %d (%s) is not running", id, b.Service)
+		return fmt.Errorf("broker %d (%s) is not running", id, p.service)
 	}
 	if err := proc.Kill(pid); err != nil {
 		return err
@@ -523,11 +544,11 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 	if !proc.WaitExit(ctx, pid, 10*time.Second) {
 		return fmt.Errorf("killing broker %d: PID %d still alive", id, pid)
 	}
-	if err := awaitThreadsGone(ctx, pid); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("killing broker %d: %w", id, err)
 	}
-	_ = os.Remove(r.pidFile(b.Service))
-	r.env.Logf("killed broker %d (%s, PID %d)", id, b.Service, pid)
+	_ = os.Remove(r.pidFile(p.service))
+	r.env.Logf("killed broker %d (%s, PID %d)", id, p.service, pid)
 	return nil
 }
 
@@ -537,34 +558,28 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 // its session expires). It fails when the broker is already running, and
 // with the last log lines when it exits while starting.
 func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
-	ps, err := r.processes()
+	p, err := r.broker(id)
 	if err != nil {
 		return err
 	}
-	for _, p := range ps {
-		if p.id != id {
-			continue
-		}
-		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
-			return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
-		}
-		if err := awaitPortsFree(ctx, p.ports, r.env.Logf); err != nil {
-			return fmt.Errorf("starting %s: %w", p.service, err)
-		}
-		l, err := r.launcher(ctx)
-		if err != nil {
-			return err
-		}
-		deadline := time.Now().Add(r.env.Config.ReadyTimeout)
-		if r.mode == config.ModeZK {
-			if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
-				return err
-			}
-		}
-		if err := r.start(l, p); err != nil {
-			return err
-		}
-		return r.awaitPort(ctx, p, deadline)
+	if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
+		return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
 	}
-	return fmt.Errorf("no broker %d in the topology", id)
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
+		return fmt.Errorf("starting %s: %w", p.service, err)
+	}
+	l, err := r.launcher(ctx)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
+	if r.mode == config.ModeZK {
+		if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
+			return err
+		}
+	}
+	if err := r.start(l, p); err != nil {
+		return err
+	}
+	return r.awaitPort(ctx, p, deadline)
 }
