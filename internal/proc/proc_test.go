@@ -3,9 +3,9 @@ package proc
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
