@@ -108,8 +108,11 @@ type TwoDown struct {
 	// simulated and does not refuse writes for min.insync.replicas.
 	Enforced bool
 	// Noticed is how long the cluster took to mark the brokers dead, or
-	// -1 when it had not within the bound.
+	// -1 when it had not within the bound or could not (QuorumLost).
 	Noticed time.Duration
+	// QuorumLost says how many KRaft controller quorum voters were left
+	// when the brokers down were a majority of them; empty otherwise.
+	QuorumLost string
 	// ISRFull is how long after the restart call every partition had its
 	// full ISR again.
 	ISRFull time.Duration
@@ -218,7 +221,10 @@ func (r *FailoverReport) Write(out io.Writer) {
 	td := r.TwoDown
 	if len(td.Brokers) > 0 {
 		noticed := ms(td.Noticed)
-		if td.Noticed < 0 {
+		switch {
+		case td.QuorumLost != "":
+			noticed = "cannot: the controller quorum is lost (" + td.QuorumLost + ")"
+		case td.Noticed < 0:
 			noticed = "not within the bound"
 		}
 		fmt.Fprintf(tw, "brokers %s down: cluster noticed after\t%s\n", idList(td.Brokers), noticed)

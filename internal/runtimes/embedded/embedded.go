@@ -276,3 +276,14 @@ func brokerConfigs(env map[string]string) map[string]string {
 	}
 	return out
 }
+
+// SimulatedReplication is true: kfake moves a stopped broker's partitions
+// at once and does not enforce min.insync.replicas.
+func (r *Runtime) SimulatedReplication() bool { return true }
+
+var (
+	_ cluster.Runtime       = (*Runtime)(nil)
+	_ cluster.BrokerControl = (*Runtime)(nil)
+	_ cluster.Simulation    = (*Runtime)(nil)
+	_ cluster.Services      = (*Runtime)(nil)
+)
