@@ -186,23 +186,12 @@ func (f *failover) oneBack(ctx context.Context) error {
 		return fmt.Errorf("restarting broker %d: %w", killed, err)
 	}
 	delete(f.down, killed)
-	if err := f.awaitFullISR(ctx, fmt.Sprintf("broker %d restarted", killed)); err != nil {
+	if err := f.r.awaitFullISR(ctx, fmt.Sprintf("broker %d restarted", killed)); err != nil {
 		return err
 	}
 	f.rep.ISRFull = time.Since(restartAt)
 	fmt.Fprintf(f.out, "broker %d restarted: every partition has %d in-sync replicas after %s\n", killed, FaultReplicationFactor, ms(f.rep.ISRFull))
 	return f.r.produceTo(ctx, 3*f.n/5, fmt.Sprintf("after broker %d restarted", killed))
-}
-
-// awaitFullISR waits until every partition has all its replicas in sync.
-func (f *failover) awaitFullISR(ctx context.Context, what string) error {
-	ids := f.s.Env.Topology.IDs()
-	if _, err := f.r.waitState(ctx, f.s.Env.Config.ReadyTimeout, func(cs clusterState) (bool, string) {
-		return cs.fullISR(ids, FaultReplicationFactor)
-	}); err != nil {
-		return fmt.Errorf("%s: waiting for a full ISR: %w", what, err)
-	}
-	return nil
 }
 
 // twoDown: every broker but one down; the stream pauses and a probe must
@@ -244,7 +233,7 @@ func (f *failover) twoDown(ctx context.Context) error {
 		}
 		delete(f.down, id)
 	}
-	if err := f.awaitFullISR(ctx, fmt.Sprintf("brokers %s restarted", idList(victims))); err != nil {
+	if err := f.r.awaitFullISR(ctx, fmt.Sprintf("brokers %s restarted", idList(victims))); err != nil {
 		return err
 	}
 	td.ISRFull = time.Since(restoreAt)

@@ -140,6 +140,19 @@ func (r *streamRun) waitState(ctx context.Context, timeout time.Duration, cond f
 	return waitState(ctx, r.adm, r.topic, timeout, cond)
 }
 
+// awaitFullISR waits, bounded by KAFKA_READY_TIMEOUT, until every
+// partition has all its replicas in sync; what names the moment in the
+// error.
+func (r *streamRun) awaitFullISR(ctx context.Context, what string) error {
+	ids := r.s.Env.Topology.IDs()
+	if _, err := r.waitState(ctx, r.s.Env.Config.ReadyTimeout, func(cs clusterState) (bool, string) {
+		return cs.fullISR(ids, FaultReplicationFactor)
+	}); err != nil {
+		return fmt.Errorf("%s: waiting for a full ISR: %w", what, err)
+	}
+	return nil
+}
+
 // close stops the stream, deletes the topic and the group (warning on out
 // when that fails) and closes the admin client.
 func (r *streamRun) close(out io.Writer) {
