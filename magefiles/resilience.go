@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 
+	"kafkastack/internal/cli"
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/resilience"
 )
@@ -41,13 +42,15 @@ func (E2e) Failover(ctx context.Context) error {
 // commits a consumer group halfway, runs down and up, reads every record
 // back and compares the group's offsets, then runs clean and up and checks
 // the topic and group are gone. It deletes the cluster's data: it leaves
-// the cluster up and empty, as after `mage clean && mage up`.
+// the cluster up and empty, as after `mage clean && mage up`. When the
+// cluster holds other topics it asks first (on a terminal), and refuses
+// without an answer; KAFKA_YES=1 skips the question (CI).
 func (E2e) Persistence(ctx context.Context) error {
 	s, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = resilience.Persistence(ctx, s, resilience.PersistenceOptions{}, os.Stdout)
+	_, err = resilience.Persistence(ctx, s, resilience.PersistenceOptions{Confirm: cli.Confirm}, os.Stdout)
 	return err
 }
 

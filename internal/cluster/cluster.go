@@ -98,6 +98,20 @@ func Simulated(rt Runtime) bool {
 	return ok && s.SimulatedReplication()
 }
 
+// Unmanaged is implemented by runtimes whose cluster kafkastack neither
+// starts nor stops nor cleans (external): targets that would must refuse,
+// and e2e keeps to topics of its own there.
+type Unmanaged interface {
+	// Unmanaged marks the runtime.
+	Unmanaged()
+}
+
+// Managed reports whether kafkastack starts, stops and cleans rt's cluster.
+func Managed(rt Runtime) bool {
+	_, ok := rt.(Unmanaged)
+	return !ok
+}
+
 // ServiceState is one process or container and how it is doing.
 type ServiceState struct {
 	Service string `json:"service"`
