@@ -185,7 +185,11 @@ const portsFreeWait = 30 * time.Second
 // Down stops the server gracefully (SIGTERM; SIGKILL after 20s), which
 // saves its state, and returns once the process is reaped and its ports
 // are free. A stopped cluster is not an error.
-func (r *Runtime) Down(ctx context.Context) error {
+func (r *Runtime) Down(ctx context.Context) error { return r.down(ctx, true) }
+
+// down stops the server; keep says whether the data stays (down) or is
+// about to be removed (clean), for the closing line.
+func (r *Runtime) down(ctx context.Context, keep bool) error {
 	pid, alive := proc.Alive(r.pidFile())
 	if !alive {
 		_ = os.Remove(r.pidFile())
@@ -199,10 +203,13 @@ func (r *Runtime) Down(ctx context.Context) error {
 	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", r.ports(), portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("stopping embedded cluster: %w", err)
 	}
-	if killed {
+	switch {
+	case killed:
 		r.env.Logf("embedded cluster (PID %d) did not stop in 20s and was killed; recent writes may be lost", pid)
-	} else {
+	case keep:
 		r.env.Logf("embedded cluster stopped (PID %d); data kept in %s", pid, datadir.Rel(r.env.Config.Root, r.kfakeDir()))
+	default:
+		r.env.Logf("embedded cluster stopped (PID %d)", pid)
 	}
 	return nil
 }
@@ -210,7 +217,7 @@ func (r *Runtime) Down(ctx context.Context) error {
 // Clean stops the server and deletes the runtime's data folder, and nothing
 // outside it.
 func (r *Runtime) Clean(ctx context.Context) error {
-	if err := r.Down(ctx); err != nil {
+	if err := r.down(ctx, false); err != nil {
 		return err
 	}
 	if err := datadir.RemoveInside(r.env.Config.DataDir, r.dir); err != nil {

@@ -346,7 +346,12 @@ func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) 
 // hands its leaderships to the others; KRaft nodes stop together, since
 // the last node alone would wait for a quorum that is gone. A stopped
 // cluster is not an error.
-func (r *Runtime) Down(ctx context.Context) error {
+func (r *Runtime) Down(ctx context.Context) error { return r.down(ctx, true) }
+
+// down stops every process; keep says whether the data stays (down) or is
+// about to be removed (clean), for the closing line. With nothing of this
+// mode running while the other mode runs, it fails naming that mode.
+func (r *Runtime) down(ctx context.Context, keep bool) error {
 	ps, err := r.processes()
 	if err != nil {
 		return err
@@ -396,12 +401,26 @@ func (r *Runtime) Down(ctx context.Context) error {
 			stopped++
 		}
 	}
-	if stopped == 0 {
-		r.env.Logf("native cluster is not running")
-	} else {
+	switch {
+	case stopped == 0:
+		if err := r.refuseOtherModeRunning(r.otherMode(), "stopping"); err != nil {
+			return err
+		}
+		r.env.Logf("native cluster (KAFKA_MODE=%s) is not running", r.mode)
+	case keep:
 		r.env.Logf("native cluster stopped; data kept in %s", datadir.Rel(r.env.Config.Root, r.dir))
+	default:
+		r.env.Logf("native cluster stopped")
 	}
 	return nil
+}
+
+// otherMode is the mode this runtime does not run.
+func (r *Runtime) otherMode() config.Mode {
+	if r.mode == config.ModeKRaft {
+		return config.ModeZK
+	}
+	return config.ModeKRaft
 }
 
 // stop ends one process: SIGTERM, then SIGKILL after 30s.
@@ -425,14 +444,10 @@ func (r *Runtime) stop(ctx context.Context, p process) error {
 // Clean stops the cluster and deletes the native runtime's data folder
 // (both modes), and nothing outside it; the jar cache is kept.
 func (r *Runtime) Clean(ctx context.Context) error {
-	if err := r.Down(ctx); err != nil {
+	if err := r.down(ctx, false); err != nil {
 		return err
 	}
-	other := config.ModeKRaft
-	if r.mode == config.ModeKRaft {
-		other = config.ModeZK
-	}
-	if err := r.refuseOtherModeRunning(other); err != nil {
+	if err := r.refuseOtherModeRunning(r.otherMode(), "cleaning"); err != nil {
 		return err
 	}
 	if err := datadir.RemoveInside(r.env.Config.DataDir, r.root); err != nil {
@@ -444,12 +459,12 @@ func (r *Runtime) Clean(ctx context.Context) error {
 
 // refuseOtherModeRunning fails when processes of the other mode still run,
 // since their data is in the folder clean deletes.
-func (r *Runtime) refuseOtherModeRunning(other config.Mode) error {
+func (r *Runtime) refuseOtherModeRunning(other config.Mode, verb string) error {
 	pids, _ := filepath.Glob(filepath.Join(r.root, string(other), "*.pid"))
 	for _, f := range pids {
 		if pid, alive := proc.Alive(f); alive {
-			return fmt.Errorf("cleaning native cluster: %s (PID %d) of KAFKA_MODE=%s is still running; stop it with KAFKA_MODE=%s go run magefile.go down",
-				strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other, other)
+			return fmt.Errorf("%s native cluster: the KAFKA_MODE=%s cluster is not running, but the KAFKA_MODE=%s one is (%s, PID %d); stop it with KAFKA_MODE=%s go run magefile.go down",
+				verb, r.mode, other, strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other)
 		}
 	}
 	return nil
