@@ -16,8 +16,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/cli"
 	"kafkastack/internal/config"
+	"kafkastack/internal/kio"
 )
 
 func main() {
@@ -54,7 +54,7 @@ func main() {
 		fail("creating client: %v", err)
 	}
 	defer cl.Close()
-	if _, err := cli.ConsumeTo(context.Background(), cl, os.Stdout, max, idle); err != nil {
+	if _, err := kio.PrintRecords(context.Background(), cl, os.Stdout, max, idle); err != nil {
 		fail("%v", err)
 	}
 }

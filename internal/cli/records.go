@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 )
@@ -97,72 +97,12 @@ func Consume(ctx context.Context, topic string) error {
 		}
 		return err
 	}
-	n, err := ConsumeTo(ctx, cl, os.Stdout, max, idle)
+	n, err := kio.PrintRecords(ctx, cl, os.Stdout, max, idle)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "%d records\n", n)
 	return nil
-}
-
-// ConsumeTo polls cl and prints each record as a ConsumerRecord line, until
-// max records or idle time without a record. It fails on a fetch error.
-func ConsumeTo(ctx context.Context, cl *kgo.Client, w io.Writer, max int, idle time.Duration) (int, error) {
-	n := 0
-	for n < max {
-		pctx, cancel := context.WithTimeout(ctx, idle)
-		fs := cl.PollRecords(pctx, max-n)
-		cancel()
-		if ctx.Err() != nil {
-			return n, ctx.Err()
-		}
-		var ferr error
-		fs.EachError(func(t string, p int32, err error) {
-			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) && ferr == nil {
-				ferr = fmt.Errorf("consuming %s partition %d: %w", t, p, err)
-			}
-		})
-		if ferr != nil {
-			return n, ferr
-		}
-		recs := fs.Records()
-		if len(recs) == 0 {
-			return n, nil // idle
-		}
-		for _, r := range recs {
-			fmt.Fprintln(w, FormatRecord(r))
-			n++
-		}
-	}
-	return n, nil
-}
-
-// FormatRecord renders a record like kafka-python's ConsumerRecord repr.
-func FormatRecord(r *kgo.Record) string {
-	key := "None"
-	if r.Key != nil {
-		key = pyBytes(r.Key)
-	}
-	return fmt.Sprintf("ConsumerRecord(topic='%s', partition=%d, offset=%d, timestamp=%d, key=%s, value=%s, headers=%d)",
-		r.Topic, r.Partition, r.Offset, r.Timestamp.UnixMilli(), key, pyBytes(r.Value), len(r.Headers))
-}
-
-// pyBytes renders b like a Python bytes literal: b'Hello World!'.
-func pyBytes(b []byte) string {
-	out := []byte("b'")
-	for _, c := range b {
-		switch {
-		case c == '\'' || c == '\\':
-			out = append(out, '\\', c)
-		case c >= 0x20 && c < 0x7f:
-			out = append(out, c)
-		case c == '\n':
-			out = append(out, '\\', 'n')
-		default:
-			out = append(out, []byte(fmt.Sprintf("\\x%02x", c))...)
-		}
-	}
-	return string(append(out, '\''))
 }
 
 func envInt(name string, def int) (int, error) {
