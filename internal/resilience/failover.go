@@ -405,7 +405,26 @@ func probe(ctx context.Context, s *stack.Stack, topic, run string, o FailoverOpt
 		<-done
 	}
 	td.Answers = heard.snapshot()
+	attributeTimeouts(td)
 	return nil
+}
+
+// attributeTimeouts names the brokers' answer as the reason for probe
+// records that kept being refused until they timed out: a record that
+// runs out of time only says "timed out", while the brokers said why.
+func attributeTimeouts(td *TwoDown) {
+	n := td.Refused[ReasonTimedOut]
+	top, most := "", 0
+	for code, c := range td.Answers {
+		if c > most || (c == most && code < top) {
+			top, most = code, c
+		}
+	}
+	if n == 0 || top == "" {
+		return
+	}
+	delete(td.Refused, ReasonTimedOut)
+	td.Refused[top+" (retried until timed out)"] += n
 }
 
 // cleanupTopic deletes the run's topic and group, warning on failure.
