@@ -29,7 +29,7 @@ func (E2e) Failover(ctx context.Context) error {
 		return err
 	}
 	o := resilience.FailoverOptions{}
-	if os.Getenv("KAFKA_RECORDS") == "" {
+	if !s.Env.Config.RecordsSet {
 		o.Records = resilience.DefaultFailoverRecords
 	}
 	_, err = resilience.Failover(ctx, s, o, os.Stdout)
@@ -89,7 +89,7 @@ func runFault(ctx context.Context, fault func(cluster.Runtime) (resilience.Fault
 		return err
 	}
 	o := resilience.FaultOptions{}
-	if os.Getenv("KAFKA_RECORDS") == "" {
+	if !s.Env.Config.RecordsSet {
 		o.Records = resilience.DefaultFailoverRecords
 	}
 	_, err = resilience.RunFault(ctx, s, f, o, os.Stdout)

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -29,8 +27,8 @@ func Produce(ctx context.Context, topic string) error {
 		return err
 	}
 	var values []string
-	if v, ok := os.LookupEnv("KAFKA_VALUE"); ok {
-		values = []string{v}
+	if cc := s.Env.Config.Clients; cc.ValueSet {
+		values = []string{cc.Value}
 	} else if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
 		sc := bufio.NewScanner(os.Stdin)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -71,16 +69,7 @@ func Consume(ctx context.Context, topic string) error {
 	if err != nil {
 		return err
 	}
-	max, err := envInt("KAFKA_MAX_RECORDS", 100)
-	if err != nil {
-		return err
-	}
-	idle := 5 * time.Second
-	if v := os.Getenv("KAFKA_CONSUME_TIMEOUT"); v != "" {
-		if idle, err = time.ParseDuration(v); err != nil || idle <= 0 {
-			return fmt.Errorf("KAFKA_CONSUME_TIMEOUT=%q is not a positive duration", v)
-		}
-	}
+	cc := s.Env.Config.Clients
 	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
@@ -97,22 +86,10 @@ func Consume(ctx context.Context, topic string) error {
 		}
 		return err
 	}
-	n, err := kio.PrintRecords(ctx, cl, os.Stdout, max, idle)
+	n, err := kio.PrintRecords(ctx, cl, os.Stdout, cc.MaxRecords, cc.ConsumeTimeout)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "%d records\n", n)
 	return nil
-}
-
-func envInt(name string, def int) (int, error) {
-	v := os.Getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q must be a whole number of at least 1", name, v)
-	}
-	return n, nil
 }

@@ -53,14 +53,8 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 		// A topic with RF 1 or 2 keeps a min.insync.replicas it can meet.
 		spec.Configs["min.insync.replicas"] = strconv.Itoa(int(spec.ReplicationFactor))
 	}
-	if v := os.Getenv("KAFKA_TOPIC_CONFIGS"); v != "" {
-		for _, kv := range strings.Split(v, ",") {
-			k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
-			if !ok || k == "" {
-				return fmt.Errorf("KAFKA_TOPIC_CONFIGS: %q is not key=value", kv)
-			}
-			spec.Configs[k] = val
-		}
+	for k, v := range cfg.Clients.TopicConfigs {
+		spec.Configs[k] = v
 	}
 	if err := spec.Validate(); err != nil {
 		return err

@@ -76,6 +76,8 @@ type Config struct {
 	KafkaHome string
 	// Output is "table" or "json".
 	Output string
+	// Clients are the record targets' and standalone clients' settings.
+	Clients Clients
 	// External holds the connection settings (TLS, SASL) of the external
 	// runtime; see external.go.
 	External External
@@ -177,7 +179,9 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 		c.Output = v
 	}
-	if c.MinInsyncReplicas > int(c.ReplicationFactor) {
+	// Unset, the default of 2 is lowered per topic to what its replication
+	// factor can meet; set explicitly above it, it is refused.
+	if strings.TrimSpace(getenv("KAFKA_MIN_INSYNC_REPLICAS")) != "" && c.MinInsyncReplicas > int(c.ReplicationFactor) {
 		return nil, fmt.Errorf("KAFKA_MIN_INSYNC_REPLICAS=%d is above KAFKA_REPLICATION_FACTOR=%d: no acks=all write could ever be acknowledged", c.MinInsyncReplicas, c.ReplicationFactor)
 	}
 	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_YES"))); v != "" {
@@ -191,6 +195,9 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	c.RecordsSet = strings.TrimSpace(getenv("KAFKA_RECORDS")) != ""
 	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
+	if c.Clients, err = ClientsFromEnv(getenv); err != nil {
+		return nil, err
+	}
 	if c.External, err = externalFromEnv(getenv); err != nil {
 		return nil, err
 	}
@@ -214,19 +221,6 @@ func (c *Config) RuntimeDataDir(r Runtime) string { return filepath.Join(c.DataD
 // SeedBrokers is the topology's default bootstrap list, for the standalone
 // clients that run without loading the compose file.
 var SeedBrokers = []string{"127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"}
-
-// BrokersFromEnv returns KAFKA_BROKERS parsed, or SeedBrokers when unset.
-func BrokersFromEnv() ([]string, error) {
-	v := strings.TrimSpace(os.Getenv("KAFKA_BROKERS"))
-	if v == "" {
-		return SeedBrokers, nil
-	}
-	b, err := ParseBrokers(v)
-	if err != nil {
-		return nil, fmt.Errorf("KAFKA_BROKERS: %w", err)
-	}
-	return b, nil
-}
 
 // ParseBrokers splits a comma-separated host:port list. It fails on an empty
 // entry or one without a numeric port.
