@@ -119,7 +119,7 @@ func TestPersistencePassesOnEmbeddedAndLeavesTheClusterUpAndEmpty(t *testing.T) 
 	for _, st := range rep.Steps {
 		names = append(names, st.Name)
 	}
-	if got := strings.Join(names, ","); got != "up,topic,produce,commit half,down,up,offsets kept,read back,group resumes,clean,up,data gone" {
+	if got := strings.Join(names, ","); got != "up,others,topic,produce,commit half,down,up,offsets kept,read back,group resumes,clean,up,data gone" {
 		t.Fatalf("steps %s", got)
 	}
 	for _, want := range []string{"STEP", "DURATION", "PASS"} {
@@ -135,10 +135,13 @@ func TestPersistencePassesOnEmbeddedAndLeavesTheClusterUpAndEmpty(t *testing.T) 
 	}
 }
 
-// noControl is a runtime that cannot stop one broker, like external.
+// noControl is a runtime that can neither stop one broker nor be stopped
+// itself, like external; its name is its own, so that only capabilities
+// can tell.
 type noControl struct{ cluster.Runtime }
 
-func (noControl) Name() string { return "external" }
+func (noControl) Name() string { return "someone-else's" }
+func (noControl) Unmanaged()   {}
 
 func TestRuntimesThatCannotStopBrokersAreRefusedInOneLine(t *testing.T) {
 	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
@@ -149,11 +152,11 @@ func TestRuntimesThatCannotStopBrokersAreRefusedInOneLine(t *testing.T) {
 	}
 	s := &stack.Stack{Env: base.Env, Runtime: noControl{}}
 	_, err = Failover(context.Background(), s, FailoverOptions{}, &bytes.Buffer{})
-	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "the external runtime cannot") || strings.Contains(err.Error(), "\n") {
+	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "the someone-else's runtime cannot") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("failover: err = %v", err)
 	}
 	_, err = Persistence(context.Background(), s, PersistenceOptions{}, &bytes.Buffer{})
-	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "external runtime does not allow") || strings.Contains(err.Error(), "\n") {
+	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "the someone-else's runtime does not allow") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("persistence: err = %v", err)
 	}
 }
