@@ -77,3 +77,11 @@ func Logs(ctx context.Context) error {
 //
 // Env: KAFKA_OUTPUT=json for a machine-readable form.
 func Status(ctx context.Context) error { return cli.Status(ctx) }
+
+// UI serves the web console at http://127.0.0.1:9000 in the foreground, on any runtime.
+//
+// Up already starts it in the background on the native and embedded
+// runtimes (KAFKA_UI=off leaves it out); on compose, Kafdrop has the port.
+// This target serves it against any cluster, the external runtime
+// included with its TLS and SASL, until Ctrl-C.
+func UI(ctx context.Context) error { return cli.UI(ctx) }

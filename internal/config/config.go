@@ -54,6 +54,9 @@ type Config struct {
 	Partitions        int32
 	ReplicationFactor int16
 	MinInsyncReplicas int
+	// TopicConfigs is KAFKA_TOPIC_CONFIGS: more configs of created topics,
+	// as k=v,k=v (checked when a topic is created).
+	TopicConfigs string
 	// Topic is the topic e2e and the clients use; TopicSet reports whether
 	// KAFKA_TOPIC named it.
 	Topic    string
@@ -71,6 +74,9 @@ type Config struct {
 	KafkaHome string
 	// Output is "table" or "json".
 	Output string
+	// UI is KAFKA_UI: whether up starts the web console on the native and
+	// embedded runtimes.
+	UI bool
 	// External holds the connection settings (TLS, SASL) of the external
 	// runtime; see external.go.
 	External External
@@ -104,6 +110,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		Topic:             DefaultTopic,
 		Records:           DefaultRecords,
 		Output:            "table",
+		UI:                true,
 	}
 	var err error
 	if c.Root, err = findRoot(getenv("KAFKASTACK_ROOT")); err != nil {
@@ -156,6 +163,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 		c.MinInsyncReplicas = n
 	}
+	c.TopicConfigs = strings.TrimSpace(getenv("KAFKA_TOPIC_CONFIGS"))
 	if v := strings.TrimSpace(getenv("KAFKA_TOPIC")); v != "" {
 		c.Topic, c.TopicSet = v, true
 	}
@@ -171,6 +179,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("KAFKA_OUTPUT=%q is not an output; use table or json", v)
 		}
 		c.Output = v
+	}
+	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_UI"))); v != "" {
+		switch v {
+		case "on", "1", "true", "yes":
+			c.UI = true
+		case "off", "0", "false", "no":
+			c.UI = false
+		default:
+			return nil, fmt.Errorf("KAFKA_UI=%q is not a switch; use on or off", v)
+		}
 	}
 	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
 	if c.External, err = externalFromEnv(getenv); err != nil {
@@ -192,6 +210,10 @@ func (c *Config) ComposeFile() string {
 
 // RuntimeDataDir is the data folder of one runtime, inside DataDir.
 func (c *Config) RuntimeDataDir(r Runtime) string { return filepath.Join(c.DataDir, string(r)) }
+
+// ConsoleAddr is where the web console listens: loopback only, on the
+// tutorial's Kafdrop port.
+const ConsoleAddr = "127.0.0.1:9000"
 
 // SeedBrokers is the topology's default bootstrap list, for the standalone
 // clients that run without loading the compose file.
