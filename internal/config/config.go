@@ -61,6 +61,9 @@ type Config struct {
 	// KAFKA_TOPIC named it.
 	Topic    string
 	TopicSet bool
+	// Group is KAFKA_GROUP: the consumer group consume reads and commits
+	// as; empty reads without a group.
+	Group string
 	// Records is how many records e2e produces.
 	Records int
 	// DataDir is the repo's own data folder: clean deletes only inside it.
@@ -164,6 +167,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		c.MinInsyncReplicas = n
 	}
 	c.TopicConfigs = strings.TrimSpace(getenv("KAFKA_TOPIC_CONFIGS"))
+	c.Group = strings.TrimSpace(getenv("KAFKA_GROUP"))
 	if v := strings.TrimSpace(getenv("KAFKA_TOPIC")); v != "" {
 		c.Topic, c.TopicSet = v, true
 	}
