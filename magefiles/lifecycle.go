@@ -17,10 +17,12 @@ import (
 //
 // Endpoints: brokers on 127.0.0.1:9091, 9092 and 9093 (every runtime);
 // with compose also ZooKeeper on 127.0.0.1:2181 (zk mode) and Kafdrop at
-// http://127.0.0.1:9000. Ports are published on 127.0.0.1 only.
+// http://127.0.0.1:9000; with native and embedded, kafkastack's web
+// console at http://127.0.0.1:9000. Ports are published on 127.0.0.1 only.
 //
 // Env: KAFKA_RUNTIME (auto|embedded|compose|native|external),
-// KAFKA_MODE (zk|kraft), KAFKA_READY_TIMEOUT (default 120s).
+// KAFKA_MODE (zk|kraft), KAFKA_READY_TIMEOUT (default 120s), KAFKA_UI=off
+// to leave the console out.
 func Up(ctx context.Context) error {
 	s, err := open(ctx)
 	if err != nil {
@@ -30,6 +32,8 @@ func Up(ctx context.Context) error {
 }
 
 // Down stops the cluster and keeps its data.
+//
+// It stops the web console first, where up started one.
 func Down(ctx context.Context) error {
 	s, err := open(ctx)
 	if err != nil {

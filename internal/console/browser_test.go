@@ -114,7 +114,7 @@ func TestBrowser(t *testing.T) {
 		t.Error("the first partition shows no in-sync replicas")
 	}
 	if path := os.Getenv("KAFKASTACK_CONSOLE_SCREENSHOT"); path != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("taking the screenshot: %v", err)
 		}
