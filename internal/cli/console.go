@@ -12,14 +12,14 @@ import (
 	"strconv"
 	"time"
 
-	"kafkastack/internal/config"
 	"kafkastack/internal/console"
 	"kafkastack/internal/proc"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 )
 
-// UI serves the web console in the foreground at 127.0.0.1:9000 against
+// UI serves the web console in the foreground at 127.0.0.1:9000 (the
+// compose file's console port) against
 // the configured cluster (any runtime, the external one with its TLS and
 // SASL) until interrupted.
 func UI(ctx context.Context) error {
@@ -27,7 +27,7 @@ func UI(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return ServeConsole(ctx, s, config.ConsoleAddr, os.Stdout)
+	return ServeConsole(ctx, s, s.ConsoleAddr(), os.Stdout)
 }
 
 // ServeConsole serves the console for s at addr, a loopback address,

@@ -215,10 +215,6 @@ func (c *Config) ComposeFile() string {
 // RuntimeDataDir is the data folder of one runtime, inside DataDir.
 func (c *Config) RuntimeDataDir(r Runtime) string { return filepath.Join(c.DataDir, string(r)) }
 
-// ConsoleAddr is where the web console listens: loopback only, on the
-// tutorial's Kafdrop port.
-const ConsoleAddr = "127.0.0.1:9000"
-
 // SeedBrokers is the topology's default bootstrap list, for the standalone
 // clients that run without loading the compose file.
 var SeedBrokers = []string{"127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"}

@@ -27,8 +27,10 @@ type Daemon struct {
 	Binary string
 	// Addr is where it listens, normally config.ConsoleAddr.
 	Addr string
-	// Env is added to the program's environment (the runtime, the root).
-	Env []string
+	// Args and Env are added to the program's arguments and environment
+	// (the runtime, the root, the compose and data folders).
+	Args []string
+	Env  []string
 	// Logf receives progress lines.
 	Logf func(format string, args ...any)
 }
@@ -72,7 +74,7 @@ func (d *Daemon) Start(ctx context.Context) error {
 	pid, err := proc.Start(proc.Spec{
 		Name:    "console",
 		Path:    d.Binary,
-		Args:    []string{"-addr", d.Addr},
+		Args:    append([]string{"-addr", d.Addr}, d.Args...),
 		Dir:     d.Root,
 		Env:     d.Env,
 		PIDFile: d.PIDFile(),

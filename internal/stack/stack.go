@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -209,10 +211,17 @@ func (s *Stack) Console() *console.Daemon {
 		Root:   cfg.Root,
 		Dir:    cfg.RuntimeDataDir(config.Runtime(s.Runtime.Name())),
 		Binary: filepath.Join(cfg.CacheDir, "bin", "kafkastack-console"),
-		Addr:   config.ConsoleAddr,
+		Addr:   s.ConsoleAddr(),
+		Args:   []string{"-compose", cfg.ComposeDir, "-data", cfg.DataDir},
 		Env:    []string{"KAFKASTACK_ROOT=" + cfg.Root, "KAFKA_RUNTIME=" + s.Runtime.Name(), "KAFKA_MODE=" + string(cfg.Mode)},
 		Logf:   s.Env.Logf,
 	}
+}
+
+// ConsoleAddr is where the web console serves: 127.0.0.1 and the compose
+// file's console port (Kafdrop's, 9000).
+func (s *Stack) ConsoleAddr() string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Env.Topology.ConsolePort()))
 }
 
 // upConsole starts the console after up (unless KAFKA_UI=off), or names

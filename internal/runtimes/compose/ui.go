@@ -1,6 +1,10 @@
 package compose
 
-import "kafkastack/internal/cluster"
+import (
+	"strconv"
+
+	"kafkastack/internal/cluster"
+)
 
 var _ cluster.BundledUI = (*Runtime)(nil)
 
@@ -9,9 +13,5 @@ func (r *Runtime) UIName() string { return "Kafdrop" }
 
 // UIURL is where the compose file publishes Kafdrop on the host.
 func (r *Runtime) UIURL() string {
-	port := "9000"
-	if kd, ok := r.env.Topology.Project.Services["kafdrop"]; ok && len(kd.Ports) > 0 && kd.Ports[0].Published != "" {
-		port = kd.Ports[0].Published
-	}
-	return "http://127.0.0.1:" + port
+	return "http://127.0.0.1:" + strconv.Itoa(r.env.Topology.ConsolePort())
 }

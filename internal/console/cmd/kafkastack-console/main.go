@@ -18,11 +18,29 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", config.ConsoleAddr, "loopback address to serve on")
+	addr := flag.String("addr", "", "loopback address to serve on, e.g. 127.0.0.1:9000")
+	composeDir := flag.String("compose", "", "the folder of the compose files (default: the repo's compose/)")
+	dataDir := flag.String("data", "", "the repo's data folder (default: .data)")
 	flag.Parse()
+	if *addr == "" {
+		fmt.Fprintln(os.Stderr, "kafkastack-console: -addr is required")
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	s, err := stack.Open(ctx, os.Stdout)
+	cfg, err := config.Load()
+	if err == nil {
+		if *composeDir != "" {
+			cfg.ComposeDir = *composeDir
+		}
+		if *dataDir != "" {
+			cfg.DataDir = *dataDir
+		}
+	}
+	var s *stack.Stack
+	if err == nil {
+		s, err = stack.OpenConfig(ctx, cfg, os.Stdout)
+	}
 	if err == nil {
 		err = cli.ServeConsole(ctx, s, *addr, os.Stdout)
 	}
