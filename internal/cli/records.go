@@ -60,7 +60,9 @@ func Produce(ctx context.Context, topic string) error {
 
 // Consume prints records of topic from the beginning, as the tutorial's
 // consumer does, until KAFKA_MAX_RECORDS records (default 100) or no
-// record for KAFKA_CONSUME_TIMEOUT (default 5s).
+// record for KAFKA_CONSUME_TIMEOUT (default 5s). With KAFKA_GROUP it reads
+// as that consumer group, from its committed offsets, and commits where
+// it stopped.
 func Consume(ctx context.Context, topic string) error {
 	if err := topics.ValidateName(topic); err != nil {
 		return err
@@ -73,7 +75,12 @@ func Consume(ctx context.Context, topic string) error {
 	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
-	cl, err := s.Client(kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	opts := []kgo.Opt{kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())}
+	group := cc.Group
+	if group != "" {
+		opts = append(opts, kgo.ConsumerGroup(group), kgo.DisableAutoCommit())
+	}
+	cl, err := s.Client(opts...)
 	if err != nil {
 		return err
 	}
@@ -89,6 +96,13 @@ func Consume(ctx context.Context, topic string) error {
 	n, err := kio.PrintRecords(ctx, cl, os.Stdout, cc.MaxRecords, cc.ConsumeTimeout)
 	if err != nil {
 		return err
+	}
+	if group != "" {
+		if err := cl.CommitUncommittedOffsets(ctx); err != nil {
+			return fmt.Errorf("committing the offsets of group %s: %w", group, err)
+		}
+		fmt.Fprintf(os.Stderr, "%d records; group %s committed its offsets\n", n, group)
+		return nil
 	}
 	fmt.Fprintf(os.Stderr, "%d records\n", n)
 	return nil

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -29,34 +28,8 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 		return err
 	}
 	cfg := s.Env.Config
-	spec := topics.Spec{
-		Name:              name,
-		Partitions:        cfg.Partitions,
-		ReplicationFactor: cfg.ReplicationFactor,
-		Configs:           map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
-	}
-	if partitions != "" {
-		n, err := strconv.Atoi(partitions)
-		if err != nil || n < 1 {
-			return fmt.Errorf("partitions must be a whole number of at least 1, got %q", partitions)
-		}
-		spec.Partitions = int32(n)
-	}
-	if rf != "" {
-		n, err := strconv.Atoi(rf)
-		if err != nil || n < 1 || n > 32767 {
-			return fmt.Errorf("replication factor must be a whole number of at least 1, got %q", rf)
-		}
-		spec.ReplicationFactor = int16(n)
-	}
-	if spec.ReplicationFactor < int16(cfg.MinInsyncReplicas) {
-		// A topic with RF 1 or 2 keeps a min.insync.replicas it can meet.
-		spec.Configs["min.insync.replicas"] = strconv.Itoa(int(spec.ReplicationFactor))
-	}
-	for k, v := range cfg.Clients.TopicConfigs {
-		spec.Configs[k] = v
-	}
-	if err := spec.Validate(); err != nil {
+	spec, err := topics.NewSpec(name, partitions, rf, topics.DefaultsOf(cfg))
+	if err != nil {
 		return err
 	}
 	if err := s.Reachable(ctx); err != nil {

@@ -132,3 +132,13 @@ var ErrAlreadyRunning = errors.New("already running")
 // ErrNotSupported is returned by runtimes for targets they refuse, such as
 // up, down and clean on the external runtime.
 var ErrNotSupported = errors.New("not supported by this runtime")
+
+// BundledUI is implemented by runtimes that bring their own web console
+// (compose runs Kafdrop): up does not start kafkastack's console there,
+// and says where the bundled one is.
+type BundledUI interface {
+	// UIURL is the bundled console's address, e.g. http://127.0.0.1:9000.
+	UIURL() string
+	// UIName names it, e.g. Kafdrop.
+	UIName() string
+}

@@ -23,6 +23,9 @@ type Clients struct {
 	// records, or that long without one.
 	MaxRecords     int
 	ConsumeTimeout time.Duration
+	// Group is KAFKA_GROUP: the consumer group consume reads and commits
+	// as; empty reads without a group.
+	Group string
 	// TopicConfigs is KAFKA_TOPIC_CONFIGS, k=v pairs for topics:create.
 	TopicConfigs map[string]string
 	// Service (KAFKA_SERVICE) and Follow (KAFKA_FOLLOW=1) shape logs.
@@ -77,6 +80,7 @@ func ClientsFromEnv(getenv func(string) string) (Clients, error) {
 			c.TopicConfigs[k] = val
 		}
 	}
+	c.Group = strings.TrimSpace(getenv("KAFKA_GROUP"))
 	c.Service = strings.TrimSpace(getenv("KAFKA_SERVICE"))
 	switch v := strings.TrimSpace(getenv("KAFKA_FOLLOW")); v {
 	case "", "0", "false":

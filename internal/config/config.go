@@ -78,6 +78,9 @@ type Config struct {
 	Output string
 	// Clients are the record targets' and standalone clients' settings.
 	Clients Clients
+	// UI is KAFKA_UI: whether up starts the web console on the native and
+	// embedded runtimes.
+	UI bool
 	// External holds the connection settings (TLS, SASL) of the external
 	// runtime; see external.go.
 	External External
@@ -111,6 +114,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		Topic:             DefaultTopic,
 		Records:           DefaultRecords,
 		Output:            "table",
+		UI:                true,
 	}
 	var err error
 	if c.Root, err = findRoot(getenv("KAFKASTACK_ROOT")); err != nil {
@@ -194,6 +198,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.RecordsSet = strings.TrimSpace(getenv("KAFKA_RECORDS")) != ""
+	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_UI"))); v != "" {
+		switch v {
+		case "on", "1", "true", "yes":
+			c.UI = true
+		case "off", "0", "false", "no":
+			c.UI = false
+		default:
+			return nil, fmt.Errorf("KAFKA_UI=%q is not a switch; use on or off", v)
+		}
+	}
 	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
 	if c.Clients, err = ClientsFromEnv(getenv); err != nil {
 		return nil, err

@@ -42,6 +42,18 @@ func TestDefaults(t *testing.T) {
 	if c.DataDir != filepath.Join(c.Root, ".data") {
 		t.Fatalf("data dir %s", c.DataDir)
 	}
+	if !c.UI {
+		t.Fatal("the console is on by default")
+	}
+}
+
+func TestUIOff(t *testing.T) {
+	for _, v := range []string{"off", "OFF", "0", "false"} {
+		c, err := load(t, map[string]string{"KAFKA_UI": v})
+		if err != nil || c.UI {
+			t.Fatalf("KAFKA_UI=%s: UI %v, err %v", v, c != nil && c.UI, err)
+		}
+	}
 }
 
 func TestSettings(t *testing.T) {
@@ -84,6 +96,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"KAFKA_MIN_INSYNC_REPLICAS", "0"},
 		{"KAFKA_RECORDS", "-1"},
 		{"KAFKA_OUTPUT", "yaml"},
+		{"KAFKA_UI", "maybe"},
 	} {
 		_, err := load(t, map[string]string{tc.k: tc.v})
 		if err == nil {

@@ -1,11 +1,11 @@
 // Package kio is kafkastack's Kafka I/O that needs nothing but franz-go:
-// printing records as the tutorial's Python consumer does. The clients
+// polling records until a bound, and printing them as the tutorial's
+// Python consumer does. The clients
 // under clients/ depend on it alone, not on the runtimes.
 package kio
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -13,36 +13,14 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// PrintRecords polls cl and prints each record as a ConsumerRecord line, until
-// max records or idle time without a record. It fails on a fetch error.
+// PrintRecords polls cl and prints each record as a ConsumerRecord line,
+// until max records or idle time without a record. It fails on a fetch
+// error.
 func PrintRecords(ctx context.Context, cl *kgo.Client, w io.Writer, max int, idle time.Duration) (int, error) {
-	n := 0
-	for n < max {
-		pctx, cancel := context.WithTimeout(ctx, idle)
-		fs := cl.PollRecords(pctx, max-n)
-		cancel()
-		if ctx.Err() != nil {
-			return n, ctx.Err()
-		}
-		var ferr error
-		fs.EachError(func(t string, p int32, err error) {
-			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) && ferr == nil {
-				ferr = fmt.Errorf("consuming %s partition %d: %w", t, p, err)
-			}
-		})
-		if ferr != nil {
-			return n, ferr
-		}
-		recs := fs.Records()
-		if len(recs) == 0 {
-			return n, nil // idle
-		}
-		for _, r := range recs {
-			fmt.Fprintln(w, FormatRecord(r))
-			n++
-		}
-	}
-	return n, nil
+	return Poll(ctx, cl, max, idle, func(r *kgo.Record) bool {
+		fmt.Fprintln(w, FormatRecord(r))
+		return true
+	})
 }
 
 // FormatRecord renders a record like kafka-python's ConsumerRecord repr.

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -17,6 +19,7 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
+	"kafkastack/internal/console"
 	"kafkastack/internal/ready"
 	"kafkastack/internal/runtimes"
 	"kafkastack/internal/topology"
@@ -122,7 +125,7 @@ func (s *Stack) Up(ctx context.Context) error {
 		return err
 	}
 	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
-	return nil
+	return s.upConsole(ctx)
 }
 
 // Start starts the cluster's processes or containers without waiting for
@@ -201,11 +204,21 @@ func (s *Stack) Reachable(ctx context.Context) error {
 // IsExternal reports whether the cluster is one kafkastack does not manage.
 func (s *Stack) IsExternal() bool { return !cluster.Managed(s.Runtime) }
 
-// Down stops the cluster and keeps its data.
-func (s *Stack) Down(ctx context.Context) error { return s.Runtime.Down(ctx) }
+// Down stops the console and the cluster, and keeps the data.
+func (s *Stack) Down(ctx context.Context) error {
+	if err := s.stopConsole(ctx); err != nil {
+		return err
+	}
+	return s.Runtime.Down(ctx)
+}
 
-// Clean stops the cluster and deletes its data.
-func (s *Stack) Clean(ctx context.Context) error { return s.Runtime.Clean(ctx) }
+// Clean stops the console and the cluster, and deletes the data.
+func (s *Stack) Clean(ctx context.Context) error {
+	if err := s.stopConsole(ctx); err != nil {
+		return err
+	}
+	return s.Runtime.Clean(ctx)
+}
 
 // Logs writes the runtime's logs to stdout.
 func (s *Stack) Logs(ctx context.Context, service string, follow bool) error {
@@ -221,4 +234,73 @@ func joinComma(ss []string) string {
 		out += s
 	}
 	return out
+}
+
+// Console is the background web console of a runtime that brings none
+// (native, embedded), whether running or not; nil on the external runtime
+// and where the runtime bundles its own (cluster.BundledUI).
+func (s *Stack) Console() *console.Daemon {
+	if s.IsExternal() {
+		return nil
+	}
+	if _, ok := s.Runtime.(cluster.BundledUI); ok {
+		return nil
+	}
+	cfg := s.Env.Config
+	return &console.Daemon{
+		Root:   cfg.Root,
+		Dir:    cfg.RuntimeDataDir(config.Runtime(s.Runtime.Name())),
+		Binary: filepath.Join(cfg.CacheDir, "bin", "kafkastack-console"),
+		Addr:   s.ConsoleAddr(),
+		Args:   []string{"-compose", cfg.ComposeDir, "-data", cfg.DataDir},
+		Env:    []string{"KAFKASTACK_ROOT=" + cfg.Root, "KAFKA_RUNTIME=" + s.Runtime.Name(), "KAFKA_MODE=" + string(cfg.Mode)},
+		Logf:   s.Env.Logf,
+	}
+}
+
+// ConsoleAddr is where the web console serves: 127.0.0.1 and the compose
+// file's console port (Kafdrop's, 9000).
+func (s *Stack) ConsoleAddr() string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Env.Topology.ConsolePort()))
+}
+
+// upConsole starts the console after up (unless KAFKA_UI=off), or names
+// the runtime's bundled one.
+func (s *Stack) upConsole(ctx context.Context) error {
+	if b, ok := s.Runtime.(cluster.BundledUI); ok {
+		s.Env.Logf("%s at %s", b.UIName(), b.UIURL())
+		return nil
+	}
+	d := s.Console()
+	if d == nil {
+		return nil
+	}
+	if !s.Env.Config.UI {
+		s.Env.Logf("console left out (KAFKA_UI=off)")
+		return nil
+	}
+	return d.Start(ctx)
+}
+
+func (s *Stack) stopConsole(ctx context.Context) error {
+	if d := s.Console(); d != nil {
+		return d.Stop(ctx)
+	}
+	return nil
+}
+
+// Services lists the runtime's processes or containers, when it can, and
+// the console.
+func (s *Stack) Services(ctx context.Context) ([]cluster.ServiceState, error) {
+	var out []cluster.ServiceState
+	if sv, ok := s.Runtime.(cluster.Services); ok {
+		var err error
+		if out, err = sv.Services(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if d := s.Console(); d != nil {
+		out = append(out, d.State())
+	}
+	return out, nil
 }

@@ -160,6 +160,24 @@ func (t *Topology) HostPorts() []int {
 	return out
 }
 
+// DefaultConsolePort is the web console's port when the compose file
+// publishes none: the tutorial's Kafdrop port.
+const DefaultConsolePort = 9000
+
+// ConsolePort is the host port of the compose file's web console, its
+// kafdrop service: Kafdrop's on compose, kafkastack's own console's on the
+// native and embedded runtimes.
+func (t *Topology) ConsolePort() int {
+	if svc, ok := t.Project.Services["kafdrop"]; ok {
+		for _, p := range svc.Ports {
+			if n, err := strconv.Atoi(p.Published); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return DefaultConsolePort
+}
+
 // Broker returns the broker with the given id, or false.
 func (t *Topology) Broker(id int32) (Broker, bool) {
 	for _, b := range t.Brokers {

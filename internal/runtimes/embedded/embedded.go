@@ -5,12 +5,10 @@ package embedded
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -129,17 +127,8 @@ func (r *Runtime) Up(ctx context.Context) error {
 
 // build compiles the server into the cache folder.
 func (r *Runtime) build(ctx context.Context) error {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return errors.New("starting embedded cluster: the go command is not on PATH")
-	}
-	if err := os.MkdirAll(filepath.Dir(r.binary()), 0o755); err != nil {
+	if err := proc.BuildGo(ctx, r.env.Config.Root, "./internal/embedded/cmd/kafkastack-embedded", r.binary()); err != nil {
 		return fmt.Errorf("building the embedded server: %w", err)
-	}
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", r.binary(), "./internal/embedded/cmd/kafkastack-embedded")
-	cmd.Dir = r.env.Config.Root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the embedded server: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }
