@@ -217,6 +217,9 @@ func (r *Runtime) compose(ctx context.Context, d time.Duration, w io.Writer, fil
 	if ctx.Err() == context.DeadlineExceeded {
 		return buf.Bytes(), fmt.Errorf("%s: no answer within %s", what, d)
 	}
+	if err != nil && saysEngineGone(buf.String()) {
+		return buf.Bytes(), engineStopped(what)
+	}
 	if err != nil {
 		if msg := lastLine(buf.String()); msg != "" {
 			return buf.Bytes(), fmt.Errorf("%s: %s", what, msg)

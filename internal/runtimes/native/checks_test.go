@@ -3,14 +3,12 @@ package native
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
@@ -160,60 +158,5 @@ func TestUpReportsATakenPort(t *testing.T) {
 	err = r.Up(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(taken)+" is already in use by PID") {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-func TestAPortHeldWithoutAListenerIsWaitedFor(t *testing.T) {
-	// A connected socket bound to a port (as a dying process's closing
-	// connections are) keeps others from listening on it without listening
-	// itself; once it is gone, the port is free.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		if c, err := ln.Accept(); err == nil {
-			accepted <- c
-		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server := <-accepted
-	held := c.LocalAddr().(*net.TCPAddr).Port
-	if listening(held) {
-		t.Fatalf("port %d shows as listening", held)
-	}
-	if !listening(ln.Addr().(*net.TCPAddr).Port) {
-		t.Fatal("the listener's port does not show as listening")
-	}
-	waiting := make(chan string, 10)
-	logf := func(f string, a ...any) { waiting <- fmt.Sprintf(f, a...) }
-	done := make(chan error, 1)
-	go func() { done <- awaitPortsFree(context.Background(), []int{held}, logf) }()
-	select {
-	case line := <-waiting:
-		if !strings.Contains(line, fmt.Sprintf("port %d is still held", held)) {
-			t.Fatalf("progress line %q", line)
-		}
-	case err := <-done:
-		t.Fatalf("returned %v while the port was held", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no progress line within 10s")
-	}
-	// The far end closes first, so the held port does not linger in
-	// TIME-WAIT.
-	server.Close()
-	c.Close()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("still waiting 10s after the port was released")
 	}
 }

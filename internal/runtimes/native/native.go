@@ -31,6 +31,10 @@ type Runtime struct {
 	version string // the Kafka release fetched when KAFKA_HOME is unset
 }
 
+// portsFreeWait bounds how long Up and StartBroker wait for ports still
+// held by the closing connections of a stopped or killed process.
+const portsFreeWait = 60 * time.Second
+
 // launcher is what starting a JVM needs: java and the Kafka jars.
 type launcher struct {
 	java string
@@ -153,7 +157,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 			free = append(free, p.ports...)
 		}
 	}
-	if err := awaitPortsFree(ctx, free, r.env.Logf); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", free, portsFreeWait, nil, r.env.Logf); err != nil {
 		return fmt.Errorf("starting native cluster: %w", err)
 	}
 	l, err := r.launcher(ctx)
@@ -548,7 +552,7 @@ func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
 		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
 			return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
 		}
-		if err := awaitPortsFree(ctx, p.ports, r.env.Logf); err != nil {
+		if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, nil, r.env.Logf); err != nil {
 			return fmt.Errorf("starting %s: %w", p.service, err)
 		}
 		l, err := r.launcher(ctx)
