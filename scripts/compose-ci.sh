@@ -465,6 +465,7 @@ step "stand-in images (Kafka jars + entrypoints)" images
 step "Compose v$COMPOSE_VERSION (Go module build)" compose_v2
 
 export KAFKA_RUNTIME=compose
+export KAFKA_YES=1 # e2e:persistence may delete the e2e topic without asking
 for mode in zk kraft; do
   export KAFKA_MODE=$mode
   step "$mode: clean" mage clean
@@ -476,6 +477,8 @@ for mode in zk kraft; do
   step "$mode: Kafdrop over INTERNAL listeners" kafdrop_health
   step "$mode: interop (kcat, kafka-python)" bash scripts/interop.sh
   step "$mode: e2e:failover (docker kill/start)" mage e2e:failover
+  step "$mode: e2e:pause (docker pause/unpause)" mage e2e:pause
+  step "$mode: e2e:partition (network disconnect)" mage e2e:partition
   step "$mode: e2e:persistence" mage e2e:persistence
   step "$mode: clean" mage clean
   step "$mode: nothing left, ports free" nothing_left

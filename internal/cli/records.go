@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/stack"
@@ -38,6 +39,9 @@ func Produce(ctx context.Context, topic string) error {
 		}
 	} else {
 		values = []string{"Hello World!"}
+	}
+	if err := s.Reachable(ctx); err != nil {
+		return err
 	}
 	cl, err := s.Client(kgo.DefaultProduceTopic(topic))
 	if err != nil {
@@ -77,11 +81,22 @@ func Consume(ctx context.Context, topic string) error {
 			return fmt.Errorf("KAFKA_CONSUME_TIMEOUT=%q is not a positive duration", v)
 		}
 	}
+	if err := s.Reachable(ctx); err != nil {
+		return err
+	}
 	cl, err := s.Client(kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
+	mctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
+	defer cancel()
+	if err := topics.Require(mctx, kadm.NewClient(cl), topic); err != nil {
+		if errors.Is(err, topics.ErrNoTopic) {
+			return fmt.Errorf("%w (create it with: go run magefile.go topics:create %s)", err, topic)
+		}
+		return err
+	}
 	n, err := ConsumeTo(ctx, cl, os.Stdout, max, idle)
 	if err != nil {
 		return err

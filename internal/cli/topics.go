@@ -65,6 +65,9 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
+	if err := s.Reachable(ctx); err != nil {
+		return err
+	}
 	adm, cl, err := s.Admin()
 	if err != nil {
 		return err
@@ -163,6 +166,9 @@ func withAdmin(ctx context.Context, fn func(context.Context, *kadm.Client) error
 func withStack(ctx context.Context, fn func(context.Context, *stack.Stack, *kadm.Client) error) error {
 	s, err := stack.Open(ctx, os.Stderr)
 	if err != nil {
+		return err
+	}
+	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
 	adm, cl, err := s.Admin()

@@ -58,8 +58,13 @@ type Config struct {
 	// KAFKA_TOPIC named it.
 	Topic    string
 	TopicSet bool
-	// Records is how many records e2e produces.
-	Records int
+	// Records is how many records e2e produces; RecordsSet reports
+	// whether KAFKA_RECORDS set it (the fault runs default to more).
+	Records    int
+	RecordsSet bool
+	// Yes is KAFKA_YES=1: answer yes to the questions a target asks
+	// before it deletes data it did not create (for CI and scripts).
+	Yes bool
 	// DataDir is the repo's own data folder: clean deletes only inside it.
 	DataDir string
 	// CacheDir holds downloads (the Kafka jars); clean keeps it.
@@ -172,6 +177,19 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 		c.Output = v
 	}
+	if c.MinInsyncReplicas > int(c.ReplicationFactor) {
+		return nil, fmt.Errorf("KAFKA_MIN_INSYNC_REPLICAS=%d is above KAFKA_REPLICATION_FACTOR=%d: no acks=all write could ever be acknowledged", c.MinInsyncReplicas, c.ReplicationFactor)
+	}
+	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_YES"))); v != "" {
+		switch v {
+		case "1", "true", "yes":
+			c.Yes = true
+		case "0", "false", "no":
+		default:
+			return nil, fmt.Errorf("KAFKA_YES=%q is not a yes or no; use 1 or 0", v)
+		}
+	}
+	c.RecordsSet = strings.TrimSpace(getenv("KAFKA_RECORDS")) != ""
 	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
 	if c.External, err = externalFromEnv(getenv); err != nil {
 		return nil, err

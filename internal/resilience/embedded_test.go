@@ -209,3 +209,50 @@ func TestFailoverRestoresBrokersAndDeletesItsTopicWhenItFails(t *testing.T) {
 		t.Fatalf("topic %s left behind by a failed run", rep.Topic)
 	}
 }
+
+func TestPersistenceAsksBeforeDeletingOtherTopics(t *testing.T) {
+	s := embeddedStack(t, map[string]string{"KAFKA_RECORDS": "50"})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := s.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := adm.CreateTopic(ctx, 1, 1, nil, "users-own-topic"); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	no := func(q string) (bool, error) { asked = append(asked, q); return false, nil }
+	var out bytes.Buffer
+	_, err = Persistence(ctx, s, PersistenceOptions{Confirm: no}, &out)
+	if !errors.Is(err, ErrNotConfirmed) || !strings.Contains(err.Error(), "users-own-topic") || !strings.Contains(err.Error(), "KAFKA_YES=1") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(asked) != 1 || !strings.Contains(asked[0], "users-own-topic") {
+		t.Fatalf("asked %q", asked)
+	}
+	if err := topicsHave(ctx, adm, "users-own-topic"); err != nil {
+		t.Fatalf("after a no: %v", err)
+	}
+	// KAFKA_YES=1 answers for CI.
+	s.Env.Config.Yes = true
+	out.Reset()
+	if _, err := Persistence(ctx, s, PersistenceOptions{}, &out); err != nil {
+		t.Fatalf("with KAFKA_YES=1: %v\n%s", err, out.String())
+	}
+}
+
+func topicsHave(ctx context.Context, adm *kadm.Client, topic string) error {
+	tds, err := adm.ListTopics(ctx)
+	if err != nil {
+		return err
+	}
+	if !tds.Has(topic) {
+		return fmt.Errorf("topic %s is gone", topic)
+	}
+	return nil
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/config"
 	"kafkastack/internal/e2e"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
@@ -27,6 +26,45 @@ import (
 type PersistenceOptions struct {
 	// Records is how many records are produced (0: KAFKA_RECORDS).
 	Records int64
+	// Confirm asks the user a yes/no question; nil means nobody can be
+	// asked. It is asked before clean would delete topics the run did not
+	// create, unless KAFKA_YES=1.
+	Confirm func(question string) (bool, error)
+}
+
+// ErrNotConfirmed is returned when the run would delete topics it did not
+// create and nobody said yes.
+var ErrNotConfirmed = errors.New("not confirmed")
+
+// guardOthers lists the topics other than the run's own (internal topics
+// aside) and, when there are any, asks o.Confirm whether clean may delete
+// them; without KAFKA_YES=1 or a yes it fails with ErrNotConfirmed,
+// naming them.
+func guardOthers(ctx context.Context, s *stack.Stack, o PersistenceOptions, own string) error {
+	if s.Env.Config.Yes {
+		return nil
+	}
+	var others []string
+	err := withAdminErr(s, func(adm *kadm.Client) error {
+		ds, err := topics.List(ctx, adm)
+		for _, d := range ds {
+			if d.Name != own {
+				others = append(others, d.Name)
+			}
+		}
+		return err
+	})
+	if err != nil || len(others) == 0 {
+		return err
+	}
+	q := fmt.Sprintf("the persistence proof ends with clean, which deletes every topic of this cluster, also %s", strings.Join(others, ", "))
+	if o.Confirm != nil {
+		ok, err := o.Confirm(q + ". Go on?")
+		if err != nil || ok {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: %w (set KAFKA_YES=1 to allow it, as CI does)", q, ErrNotConfirmed)
 }
 
 // PersistenceStep is one row of the persistence table.
@@ -58,8 +96,8 @@ type PersistenceReport struct {
 // cannot be stopped (external), and otherwise names the step and the
 // assertion that failed.
 func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out io.Writer) (*PersistenceReport, error) {
-	if s.Runtime.Name() == string(config.RuntimeExternal) {
-		return nil, fmt.Errorf("e2e:persistence stops and cleans the cluster, which the external runtime does not allow: %w", cluster.ErrNotSupported)
+	if !cluster.Managed(s.Runtime) {
+		return nil, fmt.Errorf("the persistence proof stops and cleans the cluster, which the %s runtime does not allow: %w", s.Runtime.Name(), cluster.ErrNotSupported)
 	}
 	cfg := s.Env.Config
 	n := o.Records
@@ -73,7 +111,7 @@ func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out 
 	rep := &PersistenceReport{Run: run, Topic: "persistence-" + run, Group: "kafkastack-persistence-" + run, Runtime: s.Runtime.Name()}
 	fmt.Fprintf(out, "persistence run %s: %d records to %s on the %s runtime; this run ends with clean: the cluster's data is deleted\n",
 		run, n, rep.Topic, rep.Runtime)
-	err := persist(ctx, s, rep, n)
+	err := persist(ctx, s, o, rep, n)
 	rep.write(out)
 	if err != nil {
 		fmt.Fprintf(out, "FAIL: %v\n", err)
@@ -84,7 +122,7 @@ func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out 
 }
 
 // persist runs the steps of Persistence, recording each in rep.
-func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int64) error {
+func persist(ctx context.Context, s *stack.Stack, o PersistenceOptions, rep *PersistenceReport, n int64) error {
 	cfg, run := s.Env.Config, rep.Run
 	step := func(name string, fn func(ctx context.Context) (string, error)) error {
 		c, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
@@ -113,6 +151,9 @@ func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int6
 	}
 
 	if err := step("up", up); err != nil {
+		return err
+	}
+	if err := guardOthers(ctx, s, o, rep.Topic); err != nil {
 		return err
 	}
 	spec := topics.Spec{

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"time"
 
@@ -114,17 +115,23 @@ func (s *Stack) ExpectedBrokers() []int32 {
 // not an error: it says "already running" and still waits for readiness.
 func (s *Stack) Up(ctx context.Context) error {
 	start := time.Now()
-	err := s.Runtime.Up(ctx)
-	switch {
-	case errors.Is(err, cluster.ErrAlreadyRunning):
-		// The runtime has said "already running"; still wait below.
-	case err != nil:
+	if err := s.Start(ctx); err != nil {
 		return err
 	}
 	if err := s.Wait(ctx); err != nil {
 		return err
 	}
 	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
+	return nil
+}
+
+// Start starts the cluster's processes or containers without waiting for
+// readiness. A running cluster is not an error (the runtime says "already
+// running").
+func (s *Stack) Start(ctx context.Context) error {
+	if err := s.Runtime.Up(ctx); err != nil && !errors.Is(err, cluster.ErrAlreadyRunning) {
+		return err
+	}
 	return nil
 }
 
@@ -157,8 +164,42 @@ func (s *Stack) Wait(ctx context.Context) error {
 	return nil
 }
 
+// ReachTimeout bounds Reachable.
+const ReachTimeout = 2 * time.Second
+
+// ErrNotRunning is returned by Reachable when no broker answers.
+var ErrNotRunning = errors.New("the cluster is not running")
+
+// Reachable returns nil once one of the bootstrap brokers accepts a TCP
+// connection. When none does within ReachTimeout it fails at once with
+// ErrNotRunning, naming the addresses and how to start the cluster, so
+// that a target does not wait out KAFKA_READY_TIMEOUT in silence.
+func (s *Stack) Reachable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, ReachTimeout)
+	defer cancel()
+	addrs := s.Bootstrap()
+	var d net.Dialer
+	for {
+		for _, a := range addrs {
+			if c, err := d.DialContext(ctx, "tcp", a); err == nil {
+				c.Close()
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			hint := "start it with: go run magefile.go up"
+			if s.IsExternal() {
+				hint = "check KAFKA_BROKERS and that the cluster is up"
+			}
+			return fmt.Errorf("no broker answers at %s: %w (%s)", joinComma(addrs), ErrNotRunning, hint)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // IsExternal reports whether the cluster is one kafkastack does not manage.
-func (s *Stack) IsExternal() bool { return s.Runtime.Name() == string(config.RuntimeExternal) }
+func (s *Stack) IsExternal() bool { return !cluster.Managed(s.Runtime) }
 
 // Down stops the cluster and keeps its data.
 func (s *Stack) Down(ctx context.Context) error { return s.Runtime.Down(ctx) }

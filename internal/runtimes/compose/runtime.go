@@ -331,7 +331,7 @@ const portsReleaseWait = 60 * time.Second
 func (r *Runtime) awaitPortsReleased(ctx context.Context) error {
 	stopping := func(owner string) bool { return owner == "" || strings.Contains(owner, "(docker-proxy)") }
 	for host, ports := range r.portsToCheck(nil) {
-		err := proc.AwaitPortsFree(ctx, host, ports, portsReleaseWait, stopping, r.env.Logf)
+		err := proc.AwaitPortsReleased(ctx, host, ports, portsReleaseWait, stopping, r.env.Logf)
 		var pe *proc.PortError
 		if errors.As(err, &pe) && !stopping(pe.Owner) {
 			continue

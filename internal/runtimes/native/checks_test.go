@@ -160,3 +160,40 @@ func TestUpReportsATakenPort(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestDownOfTheIdleModeNamesTheRunningOne(t *testing.T) {
+	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
+	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "native", "KAFKA_MODE": "zk"})
+	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r, err := New(&cluster.Env{Config: cfg, Topology: topo, Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Down(context.Background()); err != nil {
+		t.Fatalf("down with nothing running: %v", err)
+	}
+	if !strings.Contains(out.String(), "native cluster (KAFKA_MODE=zk) is not running") {
+		t.Fatalf("output %q", out.String())
+	}
+	// A KRaft node runs (this test process stands for it).
+	kraftDir := filepath.Join(cfg.RuntimeDataDir(config.RuntimeNative), "kraft")
+	if err := os.MkdirAll(kraftDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kraftDir, "kafka1.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, op := range map[string]func(context.Context) error{"down": r.Down, "clean": r.Clean} {
+		err := op(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "the KAFKA_MODE=kraft one is (kafka1, PID") || !strings.Contains(err.Error(), "KAFKA_MODE=kraft go run magefile.go down") {
+			t.Fatalf("%s: err = %v", name, err)
+		}
+	}
+	if _, err := os.Stat(kraftDir); err != nil {
+		t.Fatalf("clean touched the running mode's data: %v", err)
+	}
+}
