@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestAPullRefusedForAnotherReasonSaysWhy(t *testing.T) {
 }
 
 func TestTheEngineStoppingMidRunIsOneLine(t *testing.T) {
-	install(t, "docker")
+	f := install(t, "docker")
 	t.Setenv("FAKE_FAIL", "up")
 	t.Setenv("FAKE_FAIL_MSG", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
 	r, _, _ := newTestRuntime(t, zk)
@@ -70,7 +71,17 @@ func TestTheEngineStoppingMidRunIsOneLine(t *testing.T) {
 		!strings.HasSuffix(err.Error(), "then run the target again (`go run magefile.go clean` removes what was left)") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("err %v", err)
 	}
-	// The same during down, and in a docker call of the runtime's own.
+	// What Compose says when the engine stops during `up --wait`: the
+	// engine stopped the container. The engine no longer answers.
+	t.Setenv("FAKE_FAIL_MSG", "container kafkastack-zookeeper-1 exited (137)")
+	t.Setenv("FAKE_ENGINE_DIES", "1")
+	_ = os.Remove(filepath.Join(f.dir, "compose.failed")) // the engine answers until up fails
+	err = r.Up(context.Background())
+	if err == nil || !strings.HasPrefix(err.Error(), "starting compose: the Docker engine stopped answering during `docker compose up -d --remove-orphans --wait`") {
+		t.Fatalf("err %v", err)
+	}
+	t.Setenv("FAKE_ENGINE_DIES", "")
+	// The same during down.
 	t.Setenv("FAKE_FAIL", "down")
 	t.Setenv("FAKE_FAIL_MSG", "error during connect: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/json\": EOF")
 	err = r.Down(context.Background())
