@@ -431,12 +431,13 @@ expect_fail() {
 
 # error_image_missing: an image missing and no registry to pull it from.
 error_image_missing() {
-  local img=obsidiandynamics/kafdrop:4.1.0 id
-  id=$(docker image inspect -f '{{.Id}}' "$img")
+  local img=obsidiandynamics/kafdrop:4.1.0 keep=kafkastack-ci/kept:kafdrop
+  docker tag "$img" "$keep" # so that removing the pinned name keeps the image
   docker rmi "$img" >/dev/null
   local rc=0
-  expect_fail "image $img .*registry could not be reached.*KAFKA_RUNTIME=native or embedded" mage up || rc=$?
-  docker tag "$id" "$img"
+  expect_fail "image $img is not on the Docker engine and the registry could not be reached .*KAFKA_RUNTIME=native or embedded" mage up || rc=$?
+  docker tag "$keep" "$img"
+  docker rmi "$keep" >/dev/null
   return $rc
 }
 
