@@ -3,7 +3,6 @@ package proc
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -91,32 +90,7 @@ func PortOwner(port int) string {
 // said once through logf (nil is quiet); after that it fails naming the
 // port.
 func AwaitPortsFree(ctx context.Context, host string, ports []int, bound time.Duration, logf func(string, ...any)) error {
-	deadline := time.Now().Add(bound)
-	var since time.Time
-	for {
-		err := CheckPortsFree(host, ports)
-		var pe *PortError
-		if err == nil {
-			if !since.IsZero() && logf != nil {
-				logf("the ports are free again after %s", time.Since(since).Round(100*time.Millisecond))
-			}
-			return nil
-		}
-		if !errors.As(err, &pe) || pe.Owner != "" || Listening(pe.Port) || time.Now().After(deadline) {
-			return err
-		}
-		if since.IsZero() {
-			since = time.Now()
-			if logf != nil {
-				logf("port %d is still held by closing connections of a stopped process; waiting until it is free (at most %s)", pe.Port, bound)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w (%v)", err, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return AwaitPortsReleased(ctx, host, ports, bound, nil, logf)
 }
 
 // Listening reports whether any socket listens on TCP port, from
