@@ -152,26 +152,32 @@ var javaVersionRe = regexp.MustCompile(`version "(\d+)(?:\.(\d+))?`)
 
 // checkJava finds java and fails unless it is Java 17 or newer.
 func checkJava(ctx context.Context) (string, error) {
+	java, _, err := checkJavaVersion(ctx)
+	return java, err
+}
+
+// checkJavaVersion is checkJava that also returns `java -version`'s text.
+func checkJavaVersion(ctx context.Context) (string, string, error) {
 	java, err := exec.LookPath("java")
 	if err != nil {
-		return "", errors.New("the native runtime needs Java 17 or newer: no java on PATH (install e.g. openjdk-17-jre-headless)")
+		return "", "", errors.New("the native runtime needs Java 17 or newer: no java on PATH (install e.g. openjdk-17-jre-headless)")
 	}
 	out, err := exec.CommandContext(ctx, java, "-version").CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("checking the Java version: %v: %s", err, lastLines(string(out), 3))
+		return "", "", fmt.Errorf("checking the Java version: %v: %s", err, lastLines(string(out), 3))
 	}
 	m := javaVersionRe.FindStringSubmatch(string(out))
 	if m == nil {
-		return "", fmt.Errorf("checking the Java version: cannot read %q", lastLines(string(out), 1))
+		return "", "", fmt.Errorf("checking the Java version: cannot read %q", lastLines(string(out), 1))
 	}
 	major, _ := strconv.Atoi(m[1])
 	if major == 1 && m[2] != "" { // 1.8 style
 		major, _ = strconv.Atoi(m[2])
 	}
 	if major < 17 {
-		return "", fmt.Errorf("the native runtime needs Java 17 or newer; java on PATH is version %d", major)
+		return "", "", fmt.Errorf("the native runtime needs Java 17 or newer; java on PATH is version %d", major)
 	}
-	return java, nil
+	return java, string(out), nil
 }
 
 func lastLines(s string, n int) string {
