@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/config"
 	"kafkastack/internal/e2e"
@@ -77,7 +78,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		Workload:  w,
 		Tuning:    o.Producer,
 	}
-	b := &runner{s: s, adm: adm, o: o, w: w, out: out, prefix: "kafkastack-bench-" + verify.NewRunID()}
+	b := &runner{s: s, adm: adm, cl: cl, o: o, w: w, out: out, prefix: "kafkastack-bench-" + verify.NewRunID()}
 	fmt.Fprintf(out, "bench: %s on the %s runtime\n", w, rep.Runtime)
 
 	if o.Warmup > 0 {
@@ -149,6 +150,7 @@ func firstErr(p Participant) string {
 type runner struct {
 	s      *stack.Stack
 	adm    *kadm.Client
+	cl     *kgo.Client
 	o      Options
 	w      Workload
 	out    io.Writer
@@ -174,7 +176,7 @@ func (b *runner) topic(ctx context.Context, suffix string) (string, func(), erro
 	}
 	tctx, cancel := context.WithTimeout(ctx, b.s.Env.Config.ReadyTimeout)
 	defer cancel()
-	if _, err := topics.Create(tctx, b.adm, spec); err != nil {
+	if _, err := topics.Create(tctx, b.cl, spec); err != nil {
 		return "", nil, err
 	}
 	drop := func() {

@@ -116,7 +116,7 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 	}
 	tctx, tcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 	defer tcancel()
-	if _, err := topics.Create(tctx, adm, spec); err != nil {
+	if _, err := topics.Create(tctx, acl, spec); err != nil {
 		return rep, fmt.Errorf("creating the failover topic: %w", err)
 	}
 	group := "kafkastack-failover-" + run

@@ -100,13 +100,13 @@ func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int6
 		}
 		return nil
 	}
-	withAdmin := func(fn func(adm *kadm.Client) (string, error)) (string, error) {
+	withAdmin := func(fn func(adm *kadm.Client, cl *kgo.Client) (string, error)) (string, error) {
 		adm, cl, err := s.Admin()
 		if err != nil {
 			return "", err
 		}
 		defer cl.Close()
-		return fn(adm)
+		return fn(adm, cl)
 	}
 	up := func(c context.Context) (string, error) {
 		return fmt.Sprintf("%d brokers ready", len(s.ExpectedBrokers())), s.Up(c)
@@ -121,8 +121,8 @@ func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int6
 	}
 	var start, end, half e2e.Offsets
 	if err := step("topic", func(c context.Context) (string, error) {
-		return withAdmin(func(adm *kadm.Client) (string, error) {
-			if _, err := topics.Create(c, adm, spec); err != nil {
+		return withAdmin(func(adm *kadm.Client, cl *kgo.Client) (string, error) {
+			if _, err := topics.Create(c, cl, spec); err != nil {
 				return "", err
 			}
 			var err error
@@ -276,7 +276,7 @@ func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int6
 		return err
 	}
 	if err := step("data gone", func(c context.Context) (string, error) {
-		return withAdmin(func(adm *kadm.Client) (string, error) {
+		return withAdmin(func(adm *kadm.Client, _ *kgo.Client) (string, error) {
 			td, err := adm.ListTopics(kadm.WithAuthorizedOps(c))
 			if err != nil {
 				return "", fmt.Errorf("listing topics: %w", err)
