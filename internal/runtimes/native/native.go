@@ -104,9 +104,10 @@ func (r *Runtime) processes() ([]process, error) {
 		if r.mode == config.ModeZK && props["zookeeper.connect"] == "" {
 			return nil, fmt.Errorf("broker %s has no KAFKA_ZOOKEEPER_CONNECT; for KRaft use KAFKA_MODE=kraft", b.Service)
 		}
-		if r.mode == config.ModeZK && props["controlled.shutdown.enable"] == "" {
+		if props["controlled.shutdown.enable"] == "" {
 			// Down stops every broker at once: handing leaderships over
-			// one by one would only retry against brokers that stop too.
+			// would only wait on brokers (and, in kraft mode, a quorum)
+			// that stop too.
 			props["controlled.shutdown.enable"] = "false"
 		}
 		if r.mode == config.ModeKRaft && props["process.roles"] == "" {
@@ -410,9 +411,9 @@ func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) 
 // all its threads are gone. In zk mode, a cluster whose processes all
 // stopped without SIGKILL is marked so, and starts all at once next time.
 // Brokers stop together, without handing their leaderships to each other
-// one by one (native zk brokers run with controlled.shutdown.enable=false
-// unless the compose file says otherwise), since the others are stopping
-// too. A stopped cluster is not an error.
+// (native brokers run with controlled.shutdown.enable=false unless the
+// compose file says otherwise), since the others are stopping too. A
+// stopped cluster is not an error.
 func (r *Runtime) Down(ctx context.Context) error {
 	ps, err := r.processes()
 	if err != nil {
