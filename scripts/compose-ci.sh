@@ -82,7 +82,7 @@ disconnect/connect, down -v).
 Does not prove: the pinned images themselves (confluentinc/cp-zookeeper,
 confluentinc/cp-kafka, apache/kafka, obsidiandynamics/kafdrop). No registry
 can be reached here, so each is a local stand-in that follows the image's
-environment contract (Apache Kafka 3.9.2 / 4.1.0 jars; a small Go program
+environment contract (the Apache Kafka jars of the native runtime, the same versions as the tags; a small Go program
 for Kafdrop), labelled as such. The opt-in test on a machine with a registry
 covers the real images:
   KAFKASTACK_DOCKER_TESTS=1 go test ./internal/runtimes/compose/ -run Docker -v

@@ -58,6 +58,7 @@ func ServeConsole(ctx context.Context, s *stack.Stack, addr string, logw io.Writ
 	cfg := s.Env.Config
 	logger := log.New(logw, "", log.LstdFlags)
 	srv, err := console.New(console.Options{
+		Client:        cl,
 		Admin:         adm,
 		ClientOpts:    opts,
 		Runtime:       s.Runtime.Name(),

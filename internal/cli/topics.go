@@ -35,14 +35,14 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
-	adm, cl, err := s.Admin()
+	_, cl, err := s.Admin()
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 	defer cancel()
-	outcome, err := topics.Create(ctx, adm, spec)
+	outcome, err := topics.Create(ctx, cl, spec)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("creating topic %s: no answer from %s within %s: %w", name, strings.Join(s.Bootstrap(), ","), cfg.ReadyTimeout, err)

@@ -115,7 +115,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	tctx, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 	defer cancel()
 	if err := step("topic", 0, func() error {
-		outcome, err := topics.Create(tctx, adm, o.Spec)
+		outcome, err := topics.Create(tctx, cl, o.Spec)
 		if err == nil {
 			fmt.Fprintf(out, "topic %s %s (%d partitions, replication factor %d)\n", o.Spec.Name, outcome, o.Spec.Partitions, o.Spec.ReplicationFactor)
 		}

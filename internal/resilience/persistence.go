@@ -189,8 +189,8 @@ func (p *persistence) topic(c context.Context) (string, error) {
 		Configs: map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
 	}
 	return fmt.Sprintf("%s created (%d partitions, replication factor %d)", p.rep.Topic, spec.Partitions, spec.ReplicationFactor),
-		withAdminErr(p.s, func(adm *kadm.Client) error {
-			if _, err := topics.Create(c, adm, spec); err != nil {
+		withClients(p.s, func(adm *kadm.Client, cl *kgo.Client) error {
+			if _, err := topics.Create(c, cl, spec); err != nil {
 				return err
 			}
 			var err error
@@ -548,12 +548,17 @@ func fetchCommitted(ctx context.Context, adm *kadm.Client, group, topic string) 
 }
 
 func withAdminErr(s *stack.Stack, fn func(adm *kadm.Client) error) error {
+	return withClients(s, func(adm *kadm.Client, _ *kgo.Client) error { return fn(adm) })
+}
+
+// withClients runs fn with an admin client and the client under it.
+func withClients(s *stack.Stack, fn func(*kadm.Client, *kgo.Client) error) error {
 	adm, cl, err := s.Admin()
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	return fn(adm)
+	return fn(adm, cl)
 }
 
 func withAdminRecs(s *stack.Stack, fn func(adm *kadm.Client) ([]verify.Record, error)) ([]verify.Record, error) {

@@ -59,7 +59,7 @@ func openStreamRun(ctx context.Context, s *stack.Stack, prefix string, interval 
 	}
 	tctx, tcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 	defer tcancel()
-	if _, err := topics.Create(tctx, adm, spec); err != nil {
+	if _, err := topics.Create(tctx, acl, spec); err != nil {
 		acl.Close()
 		return nil, fmt.Errorf("creating the %s topic: %w", prefix, err)
 	}

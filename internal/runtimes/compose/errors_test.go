@@ -42,7 +42,7 @@ func TestAutoSaysItChoseComposeWhenTheImagesCannotBeHad(t *testing.T) {
 	r.env.Config.Runtime = "auto"
 	err := r.Up(context.Background())
 	want := "KAFKA_RUNTIME=auto chose compose because a Docker engine answers, but the engine cannot get its images: " +
-		"images apache/kafka:4.1.0, obsidiandynamics/kafdrop:4.1.0 are not on the Docker engine and the registry could not be reached (registry-1.docker.io: TLS handshake timeout): " +
+		"images apache/kafka:4.4.0, obsidiandynamics/kafdrop:4.1.0 are not on the Docker engine and the registry could not be reached (registry-1.docker.io: TLS handshake timeout): " +
 		"connect to the network once to pull, or use KAFKA_RUNTIME=native or embedded"
 	if err == nil || err.Error() != want {
 		t.Fatalf("err\n got %v\nwant %s", err, want)
