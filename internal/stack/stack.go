@@ -125,7 +125,7 @@ func (s *Stack) Up(ctx context.Context) error {
 		return err
 	}
 	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
-	return s.upConsole(ctx)
+	return s.StartConsole(ctx)
 }
 
 // Start starts the cluster's processes or containers without waiting for
@@ -264,9 +264,10 @@ func (s *Stack) ConsoleAddr() string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Env.Topology.ConsolePort()))
 }
 
-// upConsole starts the console after up (unless KAFKA_UI=off), or names
-// the runtime's bundled one.
-func (s *Stack) upConsole(ctx context.Context) error {
+// StartConsole starts the web console in the background on runtimes
+// without a UI of their own (unless KAFKA_UI=off), or names the runtime's
+// own UI (Kafdrop on compose). It fails when the console cannot start.
+func (s *Stack) StartConsole(ctx context.Context) error {
 	if b, ok := s.Runtime.(cluster.BundledUI); ok {
 		s.Env.Logf("%s at %s", b.UIName(), b.UIURL())
 		return nil
