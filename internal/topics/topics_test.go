@@ -123,7 +123,7 @@ func TestListAndDelete(t *testing.T) {
 
 // TestCreateWaitsUntilEveryBrokerKnowsTheTopic has broker 2 answer
 // metadata without the new topic a few times, as a broker does that has
-// not yet heard of it from the controller, and broker 3 answer a producer
+// not yet heard of it from the controller, and broker 1 answer a producer
 // id request with "loading", as a KRaft broker does before it has its
 // first block of ids: Create returns only once both are over.
 func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
@@ -159,7 +159,7 @@ func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
 	loading := 2
 	c.ControlKey(kmsg.InitProducerID.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
-		if c.CurrentNode() != 3 || loading == 0 {
+		if c.CurrentNode() != 1 || loading == 0 {
 			return nil, nil, false
 		}
 		loading--
@@ -174,6 +174,6 @@ func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
 		t.Fatalf("Create returned while broker 2 had %d more answers without the topic", unaware)
 	}
 	if loading != 0 {
-		t.Fatalf("Create returned while broker 3 had %d more producer id answers of loading", loading)
+		t.Fatalf("Create returned while broker 1 had %d more producer id answers of loading", loading)
 	}
 }
