@@ -226,7 +226,7 @@ func TestUpPullsMissingImagesFirst(t *testing.T) {
 	if !strings.Contains(cc[1], "-f "+r.env.Config.ComposeFile()) || !strings.HasSuffix(r.env.Config.ComposeFile(), kraft) {
 		t.Fatalf("up did not use the kraft file: %s", cc[1])
 	}
-	if !strings.Contains(out.String(), "pulling images (first run only): apache/kafka:4.1.0 obsidiandynamics/kafdrop:4.1.0") {
+	if !strings.Contains(out.String(), "pulling images (first run only): apache/kafka:4.4.0 obsidiandynamics/kafdrop:4.1.0") {
 		t.Fatalf("output %q", out.String())
 	}
 }
