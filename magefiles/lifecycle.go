@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"kafkastack/internal/cli"
 )
@@ -17,10 +16,12 @@ import (
 //
 // Endpoints: brokers on 127.0.0.1:9091, 9092 and 9093 (every runtime);
 // with compose also ZooKeeper on 127.0.0.1:2181 (zk mode) and Kafdrop at
-// http://127.0.0.1:9000. Ports are published on 127.0.0.1 only.
+// http://127.0.0.1:9000; with native and embedded, kafkastack's web
+// console at http://127.0.0.1:9000. Ports are published on 127.0.0.1 only.
 //
 // Env: KAFKA_RUNTIME (auto|embedded|compose|native|external),
-// KAFKA_MODE (zk|kraft), KAFKA_READY_TIMEOUT (default 120s).
+// KAFKA_MODE (zk|kraft), KAFKA_READY_TIMEOUT (default 120s), KAFKA_UI=off
+// to leave the console out.
 func Up(ctx context.Context) error {
 	s, err := open(ctx)
 	if err != nil {
@@ -30,6 +31,8 @@ func Up(ctx context.Context) error {
 }
 
 // Down stops the cluster and keeps its data.
+//
+// It stops the web console first, where up started one.
 func Down(ctx context.Context) error {
 	s, err := open(ctx)
 	if err != nil {
@@ -70,10 +73,18 @@ func Logs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.Logs(ctx, os.Getenv("KAFKA_SERVICE"), os.Getenv("KAFKA_FOLLOW") == "1")
+	return s.Logs(ctx, s.Env.Config.Clients.Service, s.Env.Config.Clients.Follow)
 }
 
 // Status shows brokers, controller, topics, ISR health, group lag and services.
 //
 // Env: KAFKA_OUTPUT=json for a machine-readable form.
 func Status(ctx context.Context) error { return cli.Status(ctx) }
+
+// UI serves the web console at http://127.0.0.1:9000 in the foreground, on any runtime.
+//
+// Up already starts it in the background on the native and embedded
+// runtimes (KAFKA_UI=off leaves it out); on compose, Kafdrop has the port.
+// This target serves it against any cluster, the external runtime
+// included with its TLS and SASL, until Ctrl-C.
+func UI(ctx context.Context) error { return cli.UI(ctx) }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"kafkastack/internal/cluster"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/status"
 )
@@ -23,11 +22,9 @@ func Status(ctx context.Context) error {
 			Bootstrap: s.Bootstrap(),
 			Secrets:   []string{cfg.External.SASLPassword.Reveal()},
 		}
-		if sv, ok := s.Runtime.(cluster.Services); ok {
-			var err error
-			if opts.Services, err = sv.Services(ctx); err != nil {
-				return err
-			}
+		var err error
+		if opts.Services, err = s.Services(ctx); err != nil {
+			return err
 		}
 		rep, err := status.Gather(ctx, adm, opts)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -29,40 +28,11 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 		return err
 	}
 	cfg := s.Env.Config
-	spec := topics.Spec{
-		Name:              name,
-		Partitions:        cfg.Partitions,
-		ReplicationFactor: cfg.ReplicationFactor,
-		Configs:           map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
+	spec, err := topics.NewSpec(name, partitions, rf, topics.DefaultsOf(cfg))
+	if err != nil {
+		return err
 	}
-	if partitions != "" {
-		n, err := strconv.Atoi(partitions)
-		if err != nil || n < 1 {
-			return fmt.Errorf("partitions must be a whole number of at least 1, got %q", partitions)
-		}
-		spec.Partitions = int32(n)
-	}
-	if rf != "" {
-		n, err := strconv.Atoi(rf)
-		if err != nil || n < 1 || n > 32767 {
-			return fmt.Errorf("replication factor must be a whole number of at least 1, got %q", rf)
-		}
-		spec.ReplicationFactor = int16(n)
-	}
-	if spec.ReplicationFactor < int16(cfg.MinInsyncReplicas) {
-		// A topic with RF 1 or 2 keeps a min.insync.replicas it can meet.
-		spec.Configs["min.insync.replicas"] = strconv.Itoa(int(spec.ReplicationFactor))
-	}
-	if v := os.Getenv("KAFKA_TOPIC_CONFIGS"); v != "" {
-		for _, kv := range strings.Split(v, ",") {
-			k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
-			if !ok || k == "" {
-				return fmt.Errorf("KAFKA_TOPIC_CONFIGS: %q is not key=value", kv)
-			}
-			spec.Configs[k] = val
-		}
-	}
-	if err := spec.Validate(); err != nil {
+	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
 	_, cl, err := s.Admin()
@@ -163,6 +133,9 @@ func withAdmin(ctx context.Context, fn func(context.Context, *kadm.Client) error
 func withStack(ctx context.Context, fn func(context.Context, *stack.Stack, *kadm.Client) error) error {
 	s, err := stack.Open(ctx, os.Stderr)
 	if err != nil {
+		return err
+	}
+	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
 	adm, cl, err := s.Admin()

@@ -42,6 +42,18 @@ func TestDefaults(t *testing.T) {
 	if c.DataDir != filepath.Join(c.Root, ".data") {
 		t.Fatalf("data dir %s", c.DataDir)
 	}
+	if !c.UI {
+		t.Fatal("the console is on by default")
+	}
+}
+
+func TestUIOff(t *testing.T) {
+	for _, v := range []string{"off", "OFF", "0", "false"} {
+		c, err := load(t, map[string]string{"KAFKA_UI": v})
+		if err != nil || c.UI {
+			t.Fatalf("KAFKA_UI=%s: UI %v, err %v", v, c != nil && c.UI, err)
+		}
+	}
 }
 
 func TestSettings(t *testing.T) {
@@ -84,6 +96,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"KAFKA_MIN_INSYNC_REPLICAS", "0"},
 		{"KAFKA_RECORDS", "-1"},
 		{"KAFKA_OUTPUT", "yaml"},
+		{"KAFKA_UI", "maybe"},
 	} {
 		_, err := load(t, map[string]string{tc.k: tc.v})
 		if err == nil {
@@ -105,5 +118,51 @@ func TestRootMustBeAKafkastackCheckout(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "KAFKASTACK_ROOT") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMinInsyncAboveTheReplicationFactorIsRefused(t *testing.T) {
+	_, err := load(t, map[string]string{"KAFKA_MIN_INSYNC_REPLICAS": "4"})
+	if err == nil || !strings.Contains(err.Error(), "KAFKA_MIN_INSYNC_REPLICAS=4 is above KAFKA_REPLICATION_FACTOR=3") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = load(t, map[string]string{"KAFKA_MIN_INSYNC_REPLICAS": "3", "KAFKA_REPLICATION_FACTOR": "2"})
+	if err == nil {
+		t.Fatal("min.insync.replicas 3 with replication factor 2 accepted")
+	}
+	// Equal is fine, and the unset default is lowered per topic, not refused.
+	for _, vars := range []map[string]string{{"KAFKA_MIN_INSYNC_REPLICAS": "3"}, {"KAFKA_REPLICATION_FACTOR": "1"}} {
+		if _, err := load(t, vars); err != nil {
+			t.Fatalf("%v: %v", vars, err)
+		}
+	}
+}
+
+func TestClientSettingsHaveOneSetOfDefaults(t *testing.T) {
+	c, err := ClientsFromEnv(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRecords != 100 || c.ConsumeTimeout != 5*time.Second || c.Topic != DefaultTopic || len(c.Brokers) != 3 || c.ValueSet || c.Follow {
+		t.Fatalf("defaults %+v", c)
+	}
+	vars := map[string]string{"KAFKA_VALUE": "v", "KAFKA_MAX_RECORDS": "7", "KAFKA_CONSUME_TIMEOUT": "2", "KAFKA_TOPIC_CONFIGS": "a=1, b=2",
+		"KAFKA_SERVICE": "kafka2", "KAFKA_FOLLOW": "1", "KAFKA_BROKERS": "h:1"}
+	c, err = ClientsFromEnv(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Value != "v" || !c.ValueSet || c.MaxRecords != 7 || c.ConsumeTimeout != 2*time.Second || c.TopicConfigs["b"] != "2" || c.Service != "kafka2" || !c.Follow || c.Brokers[0] != "h:1" {
+		t.Fatalf("settings %+v", c)
+	}
+	for k, v := range map[string]string{"KAFKA_MAX_RECORDS": "0", "KAFKA_CONSUME_TIMEOUT": "-1s", "KAFKA_TOPIC_CONFIGS": "novalue", "KAFKA_FOLLOW": "sometimes"} {
+		if _, err := ClientsFromEnv(func(n string) string {
+			if n == k {
+				return v
+			}
+			return ""
+		}); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: err = %v", k, v, err)
+		}
 	}
 }

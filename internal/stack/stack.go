@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -16,6 +19,7 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
+	"kafkastack/internal/console"
 	"kafkastack/internal/ready"
 	"kafkastack/internal/runtimes"
 	"kafkastack/internal/topology"
@@ -114,17 +118,23 @@ func (s *Stack) ExpectedBrokers() []int32 {
 // not an error: it says "already running" and still waits for readiness.
 func (s *Stack) Up(ctx context.Context) error {
 	start := time.Now()
-	err := s.Runtime.Up(ctx)
-	switch {
-	case errors.Is(err, cluster.ErrAlreadyRunning):
-		// The runtime has said "already running"; still wait below.
-	case err != nil:
+	if err := s.Start(ctx); err != nil {
 		return err
 	}
 	if err := s.Wait(ctx); err != nil {
 		return err
 	}
 	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
+	return s.upConsole(ctx)
+}
+
+// Start starts the cluster's processes or containers without waiting for
+// readiness. A running cluster is not an error (the runtime says "already
+// running").
+func (s *Stack) Start(ctx context.Context) error {
+	if err := s.Runtime.Up(ctx); err != nil && !errors.Is(err, cluster.ErrAlreadyRunning) {
+		return err
+	}
 	return nil
 }
 
@@ -157,14 +167,58 @@ func (s *Stack) Wait(ctx context.Context) error {
 	return nil
 }
 
+// ReachTimeout bounds Reachable.
+const ReachTimeout = 2 * time.Second
+
+// ErrNotRunning is returned by Reachable when no broker answers.
+var ErrNotRunning = errors.New("the cluster is not running")
+
+// Reachable returns nil once one of the bootstrap brokers accepts a TCP
+// connection. When none does within ReachTimeout it fails at once with
+// ErrNotRunning, naming the addresses and how to start the cluster, so
+// that a target does not wait out KAFKA_READY_TIMEOUT in silence.
+func (s *Stack) Reachable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, ReachTimeout)
+	defer cancel()
+	addrs := s.Bootstrap()
+	var d net.Dialer
+	for {
+		for _, a := range addrs {
+			if c, err := d.DialContext(ctx, "tcp", a); err == nil {
+				c.Close()
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			hint := "start it with: go run magefile.go up"
+			if s.IsExternal() {
+				hint = "check KAFKA_BROKERS and that the cluster is up"
+			}
+			return fmt.Errorf("no broker answers at %s: %w (%s)", joinComma(addrs), ErrNotRunning, hint)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // IsExternal reports whether the cluster is one kafkastack does not manage.
-func (s *Stack) IsExternal() bool { return s.Runtime.Name() == string(config.RuntimeExternal) }
+func (s *Stack) IsExternal() bool { return !cluster.Managed(s.Runtime) }
 
-// Down stops the cluster and keeps its data.
-func (s *Stack) Down(ctx context.Context) error { return s.Runtime.Down(ctx) }
+// Down stops the console and the cluster, and keeps the data.
+func (s *Stack) Down(ctx context.Context) error {
+	if err := s.stopConsole(ctx); err != nil {
+		return err
+	}
+	return s.Runtime.Down(ctx)
+}
 
-// Clean stops the cluster and deletes its data.
-func (s *Stack) Clean(ctx context.Context) error { return s.Runtime.Clean(ctx) }
+// Clean stops the console and the cluster, and deletes the data.
+func (s *Stack) Clean(ctx context.Context) error {
+	if err := s.stopConsole(ctx); err != nil {
+		return err
+	}
+	return s.Runtime.Clean(ctx)
+}
 
 // Logs writes the runtime's logs to stdout.
 func (s *Stack) Logs(ctx context.Context, service string, follow bool) error {
@@ -180,4 +234,73 @@ func joinComma(ss []string) string {
 		out += s
 	}
 	return out
+}
+
+// Console is the background web console of a runtime that brings none
+// (native, embedded), whether running or not; nil on the external runtime
+// and where the runtime bundles its own (cluster.BundledUI).
+func (s *Stack) Console() *console.Daemon {
+	if s.IsExternal() {
+		return nil
+	}
+	if _, ok := s.Runtime.(cluster.BundledUI); ok {
+		return nil
+	}
+	cfg := s.Env.Config
+	return &console.Daemon{
+		Root:   cfg.Root,
+		Dir:    cfg.RuntimeDataDir(config.Runtime(s.Runtime.Name())),
+		Binary: filepath.Join(cfg.CacheDir, "bin", "kafkastack-console"),
+		Addr:   s.ConsoleAddr(),
+		Args:   []string{"-compose", cfg.ComposeDir, "-data", cfg.DataDir},
+		Env:    []string{"KAFKASTACK_ROOT=" + cfg.Root, "KAFKA_RUNTIME=" + s.Runtime.Name(), "KAFKA_MODE=" + string(cfg.Mode)},
+		Logf:   s.Env.Logf,
+	}
+}
+
+// ConsoleAddr is where the web console serves: 127.0.0.1 and the compose
+// file's console port (Kafdrop's, 9000).
+func (s *Stack) ConsoleAddr() string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Env.Topology.ConsolePort()))
+}
+
+// upConsole starts the console after up (unless KAFKA_UI=off), or names
+// the runtime's bundled one.
+func (s *Stack) upConsole(ctx context.Context) error {
+	if b, ok := s.Runtime.(cluster.BundledUI); ok {
+		s.Env.Logf("%s at %s", b.UIName(), b.UIURL())
+		return nil
+	}
+	d := s.Console()
+	if d == nil {
+		return nil
+	}
+	if !s.Env.Config.UI {
+		s.Env.Logf("console left out (KAFKA_UI=off)")
+		return nil
+	}
+	return d.Start(ctx)
+}
+
+func (s *Stack) stopConsole(ctx context.Context) error {
+	if d := s.Console(); d != nil {
+		return d.Stop(ctx)
+	}
+	return nil
+}
+
+// Services lists the runtime's processes or containers, when it can, and
+// the console.
+func (s *Stack) Services(ctx context.Context) ([]cluster.ServiceState, error) {
+	var out []cluster.ServiceState
+	if sv, ok := s.Runtime.(cluster.Services); ok {
+		var err error
+		if out, err = sv.Services(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if d := s.Console(); d != nil {
+		out = append(out, d.State())
+	}
+	return out, nil
 }

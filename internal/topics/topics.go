@@ -266,6 +266,22 @@ type Detail struct {
 	PartitionDetails  []kadm.PartitionDetail `json:"-"`
 }
 
+// ErrNoTopic is wrapped by the errors for a topic that does not exist.
+var ErrNoTopic = errors.New("does not exist")
+
+// Require returns nil when topic is in the cluster's metadata, an error
+// wrapping ErrNoTopic when it is not, and the metadata error otherwise.
+func Require(ctx context.Context, adm *kadm.Client, topic string) error {
+	td, err := adm.ListTopics(kadm.WithAuthorizedOps(ctx), topic)
+	if err != nil {
+		return fmt.Errorf("reading the metadata of %s: %w", topic, err)
+	}
+	if t, ok := td[topic]; !ok || errors.Is(t.Err, kerr.UnknownTopicOrPartition) {
+		return fmt.Errorf("topic %s %w", topic, ErrNoTopic)
+	}
+	return nil
+}
+
 // Describe returns one topic's partitions, replication factor, ISR health
 // and its explicitly set configs. It fails when the topic does not exist.
 func Describe(ctx context.Context, adm *kadm.Client, topic string) (Detail, error) {
@@ -278,7 +294,7 @@ func Describe(ctx context.Context, adm *kadm.Client, topic string) (Detail, erro
 	}
 	t, ok := td[topic]
 	if !ok || errors.Is(t.Err, kerr.UnknownTopicOrPartition) {
-		return Detail{}, fmt.Errorf("topic %s does not exist", topic)
+		return Detail{}, fmt.Errorf("topic %s %w", topic, ErrNoTopic)
 	}
 	if t.Err != nil {
 		return Detail{}, fmt.Errorf("describing topic %s: %w", topic, t.Err)

@@ -160,6 +160,24 @@ func (t *Topology) HostPorts() []int {
 	return out
 }
 
+// DefaultConsolePort is the web console's port when the compose file
+// publishes none: the tutorial's Kafdrop port.
+const DefaultConsolePort = 9000
+
+// ConsolePort is the host port of the compose file's web console, its
+// kafdrop service: Kafdrop's on compose, kafkastack's own console's on the
+// native and embedded runtimes.
+func (t *Topology) ConsolePort() int {
+	if svc, ok := t.Project.Services["kafdrop"]; ok {
+		for _, p := range svc.Ports {
+			if n, err := strconv.Atoi(p.Published); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return DefaultConsolePort
+}
+
 // Broker returns the broker with the given id, or false.
 func (t *Topology) Broker(id int32) (Broker, bool) {
 	for _, b := range t.Brokers {
@@ -202,4 +220,28 @@ func SplitHostPort(addr string) (string, int) {
 	}
 	p, _ := strconv.Atoi(addr[i+1:])
 	return addr[:i], p
+}
+
+// QuorumVoters are the node ids of the KRaft controller quorum, from the
+// first broker's KAFKA_CONTROLLER_QUORUM_VOTERS ("1@kafka1:29091,..."),
+// sorted; nil in ZooKeeper mode or when the setting cannot be read.
+func (t *Topology) QuorumVoters() []int32 {
+	for _, b := range t.Brokers {
+		v := strings.TrimSpace(b.Env["KAFKA_CONTROLLER_QUORUM_VOTERS"])
+		if v == "" {
+			continue
+		}
+		var ids []int32
+		for _, voter := range strings.Split(v, ",") {
+			id, _, ok := strings.Cut(strings.TrimSpace(voter), "@")
+			n, err := strconv.ParseInt(id, 10, 32)
+			if !ok || err != nil {
+				return nil
+			}
+			ids = append(ids, int32(n))
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		return ids
+	}
+	return nil
 }

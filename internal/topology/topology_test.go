@@ -30,6 +30,9 @@ func TestTheSeedTopology(t *testing.T) {
 	if got := topo.HostPorts(); len(got) != 5 || got[0] != 2181 || got[1] != 9000 {
 		t.Fatalf("host ports %v", got)
 	}
+	if got := topo.ConsolePort(); got != 9000 {
+		t.Fatalf("console port %d, want Kafdrop's 9000", got)
+	}
 }
 
 func TestTheKRaftTopology(t *testing.T) {
@@ -39,6 +42,9 @@ func TestTheKRaftTopology(t *testing.T) {
 	}
 	if ids := topo.IDs(); len(ids) != 3 || ids[0] != 1 || ids[2] != 3 {
 		t.Fatalf("ids %v", ids)
+	}
+	if got := topo.ConsolePort(); got != 9000 {
+		t.Fatalf("console port %d, want Kafdrop's 9000", got)
 	}
 }
 

@@ -39,6 +39,10 @@ type launcher struct {
 	cds  string
 }
 
+// portsFreeWait bounds how long a stop waits for a stopped process's ports
+// to be free, and Up for ports still held by closing connections.
+const portsFreeWait = 60 * time.Second
+
 // process is one JVM the runtime manages.
 type process struct {
 	service string
@@ -167,7 +171,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 			free = append(free, p.ports...)
 		}
 	}
-	if err := awaitPortsFree(ctx, free, r.env.Logf); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", free, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("starting native cluster: %w", err)
 	}
 	l, err := r.launcher(ctx)
@@ -414,7 +418,12 @@ func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) 
 // (native brokers run with controlled.shutdown.enable=false unless the
 // compose file says otherwise), since the others are stopping too. A
 // stopped cluster is not an error.
-func (r *Runtime) Down(ctx context.Context) error {
+func (r *Runtime) Down(ctx context.Context) error { return r.down(ctx, true) }
+
+// down stops every process; keep says whether the data stays (down) or is
+// about to be removed (clean), for the closing line. With nothing of this
+// mode running while the other mode runs, it fails naming that mode.
+func (r *Runtime) down(ctx context.Context, keep bool) error {
 	ps, err := r.processes()
 	if err != nil {
 		return err
@@ -452,25 +461,41 @@ func (r *Runtime) Down(ctx context.Context) error {
 		stopped += n
 	}
 	if stopped == 0 {
-		r.env.Logf("native cluster is not running")
+		if err := r.refuseOtherModeRunning(r.otherMode(), "stopping"); err != nil {
+			return err
+		}
+		r.env.Logf("native cluster (KAFKA_MODE=%s) is not running", r.mode)
 		return nil
 	}
 	if r.mode == config.ModeZK && clean {
 		_ = os.WriteFile(r.cleanStopFile(), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
 	}
-	r.env.Logf("native cluster stopped; data kept in %s", datadir.Rel(r.env.Config.Root, r.dir))
+	if keep {
+		r.env.Logf("native cluster stopped; data kept in %s", datadir.Rel(r.env.Config.Root, r.dir))
+	} else {
+		r.env.Logf("native cluster stopped")
+	}
 	return nil
 }
 
+// otherMode is the mode this runtime does not run.
+func (r *Runtime) otherMode() config.Mode {
+	if r.mode == config.ModeKRaft {
+		return config.ModeZK
+	}
+	return config.ModeKRaft
+}
+
 // stop ends one process: SIGTERM, then SIGKILL after 30s. It returns once
-// the process and its threads are gone, and whether it needed SIGKILL.
+// the process is reaped and its ports are free, and whether it needed
+// SIGKILL.
 func (r *Runtime) stop(ctx context.Context, p process) (bool, error) {
 	pid, _ := proc.Alive(r.pidFile(p.service))
 	killed, err := proc.Stop(ctx, r.pidFile(p.service), 30*time.Second)
 	if err != nil {
 		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
-	if err := awaitThreadsGone(ctx, pid); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
 		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
 	if killed {
@@ -494,14 +519,10 @@ func (r *Runtime) adoptCDSArchives(p process) {
 // Clean stops the cluster and deletes the native runtime's data folder
 // (both modes), and nothing outside it; the jar cache is kept.
 func (r *Runtime) Clean(ctx context.Context) error {
-	if err := r.Down(ctx); err != nil {
+	if err := r.down(ctx, false); err != nil {
 		return err
 	}
-	other := config.ModeKRaft
-	if r.mode == config.ModeKRaft {
-		other = config.ModeZK
-	}
-	if err := r.refuseOtherModeRunning(other); err != nil {
+	if err := r.refuseOtherModeRunning(r.otherMode(), "cleaning"); err != nil {
 		return err
 	}
 	if err := datadir.RemoveInside(r.env.Config.DataDir, r.root); err != nil {
@@ -513,12 +534,12 @@ func (r *Runtime) Clean(ctx context.Context) error {
 
 // refuseOtherModeRunning fails when processes of the other mode still run,
 // since their data is in the folder clean deletes.
-func (r *Runtime) refuseOtherModeRunning(other config.Mode) error {
+func (r *Runtime) refuseOtherModeRunning(other config.Mode, verb string) error {
 	pids, _ := filepath.Glob(filepath.Join(r.root, string(other), "*.pid"))
 	for _, f := range pids {
 		if pid, alive := proc.Alive(f); alive {
-			return fmt.Errorf("cleaning native cluster: %s (PID %d) of KAFKA_MODE=%s is still running; stop it with KAFKA_MODE=%s go run magefile.go down",
-				strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other, other)
+			return fmt.Errorf("%s native cluster: the KAFKA_MODE=%s cluster is not running, but the KAFKA_MODE=%s one is (%s, PID %d); stop it with KAFKA_MODE=%s go run magefile.go down",
+				verb, r.mode, other, strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other)
 		}
 	}
 	return nil
@@ -580,15 +601,32 @@ func (r *Runtime) Services(ctx context.Context) ([]cluster.ServiceState, error) 
 	return out, nil
 }
 
-// KillBroker stops broker id with SIGKILL, as a crash would.
-func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
-	b, ok := r.env.Topology.Broker(id)
-	if !ok {
-		return fmt.Errorf("no broker %d in the topology", id)
+// broker returns the process of broker id. It fails when the topology has
+// no such broker.
+func (r *Runtime) broker(id int32) (process, error) {
+	ps, err := r.processes()
+	if err != nil {
+		return process{}, err
 	}
-	pid, alive := proc.Alive(r.pidFile(b.Service))
+	for _, p := range ps {
+		if p.id == id && id >= 0 {
+			return p, nil
+		}
+	}
+	return process{}, fmt.Errorf("no broker %d in the topology", id)
+}
+
+// KillBroker stops broker id with SIGKILL, as a crash would, and returns
+// once the process is reaped and its ports are free. It fails when the
+// broker is not running.
+func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
+	p, err := r.broker(id)
+	if err != nil {
+		return err
+	}
+	pid, alive := proc.Alive(r.pidFile(p.service))
 	if !alive {
-		return fmt.Errorf("broker %d (%s) is not running", id, b.Service)
+		return fmt.Errorf("broker %d (%s) is not running", id, p.service)
 	}
 	if err := proc.Kill(pid); err != nil {
 		return err
@@ -596,11 +634,11 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 	if !proc.WaitExit(ctx, pid, 10*time.Second) {
 		return fmt.Errorf("killing broker %d: PID %d still alive", id, pid)
 	}
-	if err := awaitThreadsGone(ctx, pid); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("killing broker %d: %w", id, err)
 	}
-	_ = os.Remove(r.pidFile(b.Service))
-	r.env.Logf("killed broker %d (%s, PID %d)", id, b.Service, pid)
+	_ = os.Remove(r.pidFile(p.service))
+	r.env.Logf("killed broker %d (%s, PID %d)", id, p.service, pid)
 	return nil
 }
 
@@ -610,34 +648,28 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 // its session expires). It fails when the broker is already running, and
 // with the last log lines when it exits while starting.
 func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
-	ps, err := r.processes()
+	p, err := r.broker(id)
 	if err != nil {
 		return err
 	}
-	for _, p := range ps {
-		if p.id != id {
-			continue
-		}
-		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
-			return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
-		}
-		if err := awaitPortsFree(ctx, p.ports, r.env.Logf); err != nil {
-			return fmt.Errorf("starting %s: %w", p.service, err)
-		}
-		l, err := r.launcher(ctx)
-		if err != nil {
-			return err
-		}
-		deadline := time.Now().Add(r.env.Config.ReadyTimeout)
-		if r.mode == config.ModeZK {
-			if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
-				return err
-			}
-		}
-		if err := r.start(l, p, false); err != nil {
-			return err
-		}
-		return r.awaitPort(ctx, p, deadline)
+	if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
+		return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
 	}
-	return fmt.Errorf("no broker %d in the topology", id)
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
+		return fmt.Errorf("starting %s: %w", p.service, err)
+	}
+	l, err := r.launcher(ctx)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
+	if r.mode == config.ModeZK {
+		if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
+			return err
+		}
+	}
+	if err := r.start(l, p, false); err != nil {
+		return err
+	}
+	return r.awaitPort(ctx, p, deadline)
 }
