@@ -128,13 +128,14 @@ func sameShape(ctx context.Context, adm *kadm.Client, s Spec) error {
 
 // WaitHealthy polls until every partition of topic has a leader and an ISR
 // as large as its replica set, every leader answers for its partitions,
-// and every broker's metadata names those leaders, bounded by ctx. On
-// timeout it names what was not there yet.
+// every broker's metadata names those leaders, and every broker can give
+// an idempotent producer its id, bounded by ctx. On timeout it names what
+// was not there yet.
 //
-// The last condition spares a producer that starts right after the first
-// metadata answer without the topic: a broker learns of a new topic a
-// moment after its controller, and a client that asks it then retries
-// for up to about 2s.
+// The last two spare a producer that starts right after Create a stall of
+// up to about 2s: a broker learns of a new topic a moment after its
+// controller, and a client that asks it meanwhile backs off and asks
+// again; so does one whose producer id is not ready.
 func WaitHealthy(ctx context.Context, cl *kgo.Client, topic string) error {
 	adm := kadm.NewClient(cl)
 	var missing string
@@ -225,6 +226,31 @@ func knownByEveryBroker(ctx context.Context, cl *kgo.Client, topic string, parti
 		if known < partitions {
 			return fmt.Errorf("broker %d knows the leaders of %d of the %d partitions yet", b.NodeID, known, partitions)
 		}
+		if err := producerIDsReady(ctx, cl, b.NodeID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// producerIDsReady fails while broker id cannot yet give an idempotent
+// producer its id: a KRaft broker fetches its first block of producer ids
+// from the controller when first asked, answering
+// COORDINATOR_LOAD_IN_PROGRESS meanwhile, and a client then backs off for
+// up to seconds. Asking each broker once here starts that fetch on all of
+// them. An id handed out here is never used; ids are plentiful. An answer
+// that will not change by retrying (e.g. a user not allowed idempotent
+// writes) is not this wait's business and counts as ready.
+func producerIDsReady(ctx context.Context, cl *kgo.Client, id int32) error {
+	req := kmsg.NewPtrInitProducerIDRequest()
+	req.TransactionTimeoutMillis = 60000
+	req.ProducerID, req.ProducerEpoch = -1, -1
+	resp, err := req.RequestWith(ctx, cl.Broker(int(id)))
+	if err != nil {
+		return fmt.Errorf("asking broker %d for a producer id: %w", id, err)
+	}
+	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil && kerr.IsRetriable(err) {
+		return fmt.Errorf("broker %d cannot give a producer its id yet: %w", id, err)
 	}
 	return nil
 }

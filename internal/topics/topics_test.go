@@ -123,8 +123,9 @@ func TestListAndDelete(t *testing.T) {
 
 // TestCreateWaitsUntilEveryBrokerKnowsTheTopic has broker 2 answer
 // metadata without the new topic a few times, as a broker does that has
-// not yet heard of it from the controller: Create returns only once it
-// names the topic's leaders too.
+// not yet heard of it from the controller, and broker 1 answer a producer
+// id request with "loading", as a KRaft broker does before it has its
+// first block of ids: Create returns only once both are over.
 func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
 	ports, err := proc.FreePorts(3)
 	if err != nil {
@@ -155,10 +156,24 @@ func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
 		resp.Topics = append(resp.Topics, rt)
 		return resp, nil, true
 	})
+	loading := 2
+	c.ControlKey(kmsg.InitProducerID.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if c.CurrentNode() != 1 || loading == 0 {
+			return nil, nil, false
+		}
+		loading--
+		resp := kr.(*kmsg.InitProducerIDRequest).ResponseKind().(*kmsg.InitProducerIDResponse)
+		resp.ErrorCode = kerr.CoordinatorLoadInProgress.Code
+		return resp, nil, true
+	})
 	if _, err := Create(ctx(t), cl, Spec{Name: "late", Partitions: 2, ReplicationFactor: 3}); err != nil {
 		t.Fatal(err)
 	}
 	if unaware != 0 {
 		t.Fatalf("Create returned while broker 2 had %d more answers without the topic", unaware)
+	}
+	if loading != 0 {
+		t.Fatalf("Create returned while broker 1 had %d more producer id answers of loading", loading)
 	}
 }
