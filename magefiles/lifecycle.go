@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"kafkastack/internal/cli"
 )
@@ -74,7 +73,7 @@ func Logs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.Logs(ctx, os.Getenv("KAFKA_SERVICE"), os.Getenv("KAFKA_FOLLOW") == "1")
+	return s.Logs(ctx, s.Env.Config.Clients.Service, s.Env.Config.Clients.Follow)
 }
 
 // Status shows brokers, controller, topics, ISR health, group lag and services.

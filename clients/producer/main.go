@@ -20,12 +20,14 @@ import (
 )
 
 func main() {
-	brokers, err := config.BrokersFromEnv()
+	cc, err := config.ClientsFromEnv(os.Getenv)
 	if err != nil {
 		fail("%v", err)
 	}
-	topic := envOr("KAFKA_TOPIC", config.DefaultTopic)
-	value := envOr("KAFKA_VALUE", "Hello World!")
+	brokers, topic, value := cc.Brokers, cc.Topic, "Hello World!"
+	if cc.ValueSet {
+		value = cc.Value
+	}
 	cl, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
@@ -45,13 +47,6 @@ func main() {
 		fail("producing to %s via %s: %v", topic, strings.Join(brokers, ","), err)
 	}
 	fmt.Printf("sent %q to %s partition %d offset %d\n", value, r.Topic, r.Partition, r.Offset)
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 func fail(format string, args ...any) {

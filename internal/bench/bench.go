@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/config"
 	"kafkastack/internal/e2e"
@@ -77,7 +78,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		Workload:  w,
 		Tuning:    o.Producer,
 	}
-	b := &runner{s: s, adm: adm, o: o, w: w, out: out, prefix: "kafkastack-bench-" + verify.NewRunID()}
+	b := &runner{s: s, adm: adm, cl: cl, o: o, w: w, out: out, prefix: "kafkastack-bench-" + verify.NewRunID()}
 	fmt.Fprintf(out, "bench: %s on the %s runtime\n", w, rep.Runtime)
 
 	if o.Warmup > 0 {
@@ -86,22 +87,37 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 			return rep, err
 		}
 	}
+	runs := []func(context.Context) Participant{
+		b.ours,
+		func(ctx context.Context) Participant { return b.kafkaPerf(ctx, false) },
+		func(ctx context.Context) Participant { return b.kafkaPerf(ctx, true) },
+		b.kcat,
+	}
 	var rounds [][]Participant
 	for r := 1; r <= o.Rounds; r++ {
 		b.round = r
 		if o.Rounds > 1 {
 			fmt.Fprintf(out, "round %d of %d\n", r, o.Rounds)
 		}
-		ours := b.ours(ctx)
-		if ours.Producer == nil || ours.Producer.Err != "" || ours.Consumer == nil || ours.Consumer.Err != "" {
-			rep.Participants = []Participant{ours}
-			rep.Write(out)
-			return rep, fmt.Errorf("bench: our client failed: %s", firstErr(ours))
+		// Each round starts with another participant, so that none is
+		// always first (or last) on a machine whose speed drifts.
+		round := make([]Participant, len(runs))
+		for _, i := range RoundOrder(len(runs), r) {
+			round[i] = runs[i](ctx)
+			if i == 0 {
+				ours := round[0]
+				if ours.Producer == nil || ours.Producer.Err != "" || ours.Consumer == nil || ours.Consumer.Err != "" {
+					rep.Participants = []Participant{ours}
+					rep.Write(out)
+					return rep, fmt.Errorf("bench: our client failed: %s", firstErr(ours))
+				}
+			}
 		}
-		rounds = append(rounds, []Participant{ours, b.kafkaPerf(ctx), b.kcat(ctx)})
+		rounds = append(rounds, round)
 	}
+	rep.Rounds = len(rounds)
 	rep.Participants = Combine(rounds)
-	rep.Ratios = Ratios(rep.Participants)
+	rep.Ratios = RoundRatios(rounds)
 
 	switch {
 	case !o.Readiness:
@@ -134,6 +150,7 @@ func firstErr(p Participant) string {
 type runner struct {
 	s      *stack.Stack
 	adm    *kadm.Client
+	cl     *kgo.Client
 	o      Options
 	w      Workload
 	out    io.Writer
@@ -159,7 +176,7 @@ func (b *runner) topic(ctx context.Context, suffix string) (string, func(), erro
 	}
 	tctx, cancel := context.WithTimeout(ctx, b.s.Env.Config.ReadyTimeout)
 	defer cancel()
-	if _, err := topics.Create(tctx, b.adm, spec); err != nil {
+	if _, err := topics.Create(tctx, b.cl, spec); err != nil {
 		return "", nil, err
 	}
 	drop := func() {
@@ -244,7 +261,7 @@ func (b *runner) ours(ctx context.Context) Participant {
 	defer drop()
 	p.Topic = topic
 	fmt.Fprintf(b.out, "ours: producing to %s\n", topic)
-	p.Producer = &Side{Tool: prodTool}
+	p.Producer = &Side{Tool: prodTool, Settings: b.o.Producer.Settings()}
 	cl, err := b.s.Client(b.o.Producer.Opts()...)
 	if err != nil {
 		p.Producer.Err = err.Error()
@@ -295,8 +312,13 @@ func (b *runner) peersBlocked() string {
 	return ""
 }
 
-func (b *runner) kafkaPerf(ctx context.Context) Participant {
+// kafkaPerf runs ProducerPerformance and ConsumerPerformance; tuned, only
+// ProducerPerformance, with batching like ours.
+func (b *runner) kafkaPerf(ctx context.Context, tuned bool) Participant {
 	p := Participant{Name: "Apache Kafka perf tools"}
+	if tuned {
+		p.Name = "Apache Kafka ProducerPerformance, tuned"
+	}
 	if !b.o.wants(PeerKafkaPerf) {
 		p.Reason = "left out by KAFKA_BENCH_PEERS"
 		return p
@@ -323,17 +345,26 @@ func (b *runner) kafkaPerf(ctx context.Context) Participant {
 	p.Present = true
 	prodTool := "Kafka ProducerPerformance " + jars.Version
 	consTool := "Kafka ConsumerPerformance " + jars.Version
-	topic, drop, err := b.topic(ctx, "kafka-perf")
+	suffix := "kafka-perf"
+	if tuned {
+		prodTool += ", tuned"
+		suffix += "-tuned"
+	}
+	topic, drop, err := b.topic(ctx, suffix)
 	if err != nil {
 		p.Producer = &Side{Tool: prodTool, Err: err.Error()}
 		return p
 	}
 	defer drop()
 	p.Topic = topic
-	fmt.Fprintf(b.out, "kafka-perf: ProducerPerformance to %s (jars in %s)\n", topic, jars.Dir)
-	p.Producer = &Side{Tool: prodTool}
+	fmt.Fprintf(b.out, "kafka-perf: %s to %s (jars in %s)\n", prodTool, topic, jars.Dir)
+	settings := strings.Join(PerfProducerSettings(b.o.Producer, tuned), ", ")
+	if !tuned {
+		settings += ", stock batching (linger.ms and batch.size of the Java client's defaults)"
+	}
+	p.Producer = &Side{Tool: prodTool, Settings: settings}
 	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
-	pp, err := jp.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize)
+	pp, err := jp.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize, b.o.Producer, tuned)
 	cancel()
 	if err != nil {
 		p.Producer.Err = err.Error()
@@ -348,7 +379,10 @@ func (b *runner) kafkaPerf(ctx context.Context) Participant {
 		p.Producer.Elapsed = time.Duration(float64(pp.Records) / pp.RecsPerS * float64(time.Second))
 	}
 	p.Producer.Latency = &LatencyMs{Avg: pp.AvgMs, P50: pp.P50Ms, P99: pp.P99Ms, Max: pp.MaxMs}
-	p.Producer.Note = "its own summary line, stock producer settings but acks and compression; latency percentiles in whole milliseconds"
+	p.Producer.Note = "its own summary line; latency percentiles in whole milliseconds"
+	if tuned {
+		return p
+	}
 
 	fmt.Fprintf(b.out, "kafka-perf: ConsumerPerformance on %s\n", topic)
 	p.Consumer = &Side{Tool: consTool}
@@ -419,9 +453,10 @@ func (b *runner) kcat(ctx context.Context) Participant {
 	defer drop()
 	p.Topic = topic
 	fmt.Fprintf(b.out, "kcat: producing to %s\n", topic)
-	p.Producer = &Side{Tool: "kcat -P", Note: "process time from start to exit; kcat reports no latency"}
+	p.Producer = &Side{Tool: "kcat -P", Note: "process time from start to exit; kcat reports no latency",
+		Settings: strings.Join(KcatProduceSettings(b.o.Producer), ", ")}
 	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
-	th, err := k.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize)
+	th, err := k.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize, b.o.Producer)
 	cancel()
 	if err == nil {
 		_, err = b.checkCount(ctx, topic)

@@ -58,7 +58,11 @@ func FindKafkaJars(cacheDir, kafkaHome string) (KafkaJars, error) {
 				return nil
 			}
 			if d.IsDir() {
-				if rel, _ := filepath.Rel(root, path); rel != "." && strings.Count(rel, string(filepath.Separator)) >= maxJarDepth {
+				rel, _ := filepath.Rel(root, path)
+				if rel != "." && strings.Count(rel, string(filepath.Separator)) >= maxJarDepth {
+					return filepath.SkipDir
+				}
+				if rel == "m2" || rel == "cds" { // Maven's repository, class-data archives
 					return filepath.SkipDir
 				}
 				return nil

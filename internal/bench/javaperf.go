@@ -177,25 +177,42 @@ func (j JavaPerf) javaCmd(ctx context.Context, class string, args ...string) (st
 
 func shortClass(c string) string { return c[strings.LastIndex(c, ".")+1:] }
 
-// ProducerArgs are ProducerPerformance's arguments for the workload.
-func ProducerArgs(bootstrap, topic string, n int64, size int) []string {
-	return []string{
+// ProducerArgs are ProducerPerformance's arguments for the workload, with
+// the producer settings of PerfProducerSettings.
+func ProducerArgs(bootstrap, topic string, n int64, size int, t ProducerTuning, tuned bool) []string {
+	return append([]string{
 		"--topic", topic,
 		"--num-records", strconv.FormatInt(n, 10),
 		"--record-size", strconv.Itoa(size),
 		"--throughput", "-1",
-		"--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "compression.type=none",
-	}
+		"--producer-props", "bootstrap.servers=" + bootstrap,
+	}, PerfProducerSettings(t, tuned)...)
 }
 
-// Produce runs ProducerPerformance. It fails when the tool fails or prints
-// no summary.
-func (j JavaPerf) Produce(ctx context.Context, bootstrap, topic string, n int64, size int) (PerfProducer, error) {
+// PerfProducerSettings are the Java producer settings ProducerPerformance
+// runs with: acks, idempotence and requests in flight as t says; stock
+// batching (the client's defaults) or, tuned, batching like ours (t's
+// linger, batches of up to t's batch size).
+func PerfProducerSettings(t ProducerTuning, tuned bool) []string {
+	out := []string{
+		"acks=all", "compression.type=none",
+		"enable.idempotence=" + strconv.FormatBool(t.Idempotent),
+		"max.in.flight.requests.per.connection=" + strconv.Itoa(t.InFlight()),
+	}
+	if tuned {
+		out = append(out, "linger.ms="+strconv.FormatInt(max(t.Linger, 0).Milliseconds(), 10), "batch.size="+strconv.Itoa(int(t.BatchMaxBytes)))
+	}
+	return out
+}
+
+// Produce runs ProducerPerformance, stock or tuned as for ProducerArgs. It
+// fails when the tool fails or prints no summary.
+func (j JavaPerf) Produce(ctx context.Context, bootstrap, topic string, n int64, size int, t ProducerTuning, tuned bool) (PerfProducer, error) {
 	class, err := j.Jars.FindClass(producerPerfClasses...)
 	if err != nil {
 		return PerfProducer{}, err
 	}
-	out, _, err := j.javaCmd(ctx, class, ProducerArgs(bootstrap, topic, n, size)...)
+	out, _, err := j.javaCmd(ctx, class, ProducerArgs(bootstrap, topic, n, size, t, tuned)...)
 	if err != nil {
 		return PerfProducer{}, err
 	}

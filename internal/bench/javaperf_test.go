@@ -83,10 +83,14 @@ func TestParseConsumerPerformanceFailures(t *testing.T) {
 }
 
 func TestProducerAndConsumerArgs(t *testing.T) {
-	got := strings.Join(ProducerArgs("h:1,h:2", "t", 1000, 100), " ")
-	want := "--topic t --num-records 1000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=h:1,h:2 acks=all compression.type=none"
+	got := strings.Join(ProducerArgs("h:1,h:2", "t", 1000, 100, DefaultProducerTuning, false), " ")
+	want := "--topic t --num-records 1000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=h:1,h:2 acks=all compression.type=none enable.idempotence=true max.in.flight.requests.per.connection=5"
 	if got != want {
 		t.Fatalf("producer args\n got %s\nwant %s", got, want)
+	}
+	got = strings.Join(ProducerArgs("h:1", "t", 1000, 100, DefaultProducerTuning, true), " ")
+	if !strings.HasSuffix(got, " linger.ms=10 batch.size=1000000") {
+		t.Fatalf("tuned producer args %s", got)
 	}
 	got = strings.Join(ConsumerArgs("h:1", "t", "--messages", 1000, time.Minute), " ")
 	want = "--bootstrap-server h:1 --topic t --messages 1000 --timeout 60000"

@@ -44,9 +44,28 @@ func (k Kcat) Version(ctx context.Context) (string, error) {
 }
 
 // KcatProduceArgs are kcat's producer arguments for the workload: one
-// record per input line, acks from all in-sync replicas, uncompressed.
-func KcatProduceArgs(bootstrap, topic string) []string {
-	return []string{"-P", "-b", bootstrap, "-t", topic, "-X", "acks=all", "-X", "compression.codec=none"}
+// record per input line, acks from all in-sync replicas, uncompressed,
+// with idempotence and produce requests in flight per broker as t says
+// (librdkafka's own defaults are no idempotence and up to 1,000,000 in
+// flight), and librdkafka's defaults for batching written out, so that
+// the report shows what ran.
+func KcatProduceArgs(bootstrap, topic string, t ProducerTuning) []string {
+	args := []string{"-P", "-b", bootstrap, "-t", topic}
+	for _, kv := range KcatProduceSettings(t) {
+		args = append(args, "-X", kv)
+	}
+	return args
+}
+
+// KcatProduceSettings are the librdkafka settings kcat -P runs with.
+func KcatProduceSettings(t ProducerTuning) []string {
+	return []string{
+		"acks=all", "compression.codec=none",
+		"enable.idempotence=" + strconv.FormatBool(t.Idempotent),
+		"max.in.flight.requests.per.connection=" + strconv.Itoa(t.InFlight()),
+		// librdkafka 2.x defaults, for the record.
+		"linger.ms=5", "batch.size=1000000", "batch.num.messages=10000",
+	}
 }
 
 // KcatConsumeArgs are kcat's consumer arguments: from the beginning, exit
@@ -118,8 +137,8 @@ func lineSource(w io.Writer, n int64, size int) error {
 // from start to exit (kcat flushes and waits for every acknowledgement
 // before it exits). It fails when kcat exits non-zero or reports a failed
 // delivery.
-func (k Kcat) Produce(ctx context.Context, bootstrap, topic string, n int64, size int) (Throughput, error) {
-	cmd := exec.CommandContext(ctx, k.Path, KcatProduceArgs(bootstrap, topic)...)
+func (k Kcat) Produce(ctx context.Context, bootstrap, topic string, n int64, size int, t ProducerTuning) (Throughput, error) {
+	cmd := exec.CommandContext(ctx, k.Path, KcatProduceArgs(bootstrap, topic, t)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.WaitDelay = 5 * time.Second

@@ -80,7 +80,13 @@ func TestLineSourceFeedsExactlyNLines(t *testing.T) {
 }
 
 func TestKcatArgs(t *testing.T) {
-	if got := strings.Join(KcatProduceArgs("h:1", "t"), " "); got != "-P -b h:1 -t t -X acks=all -X compression.codec=none" {
+	want := "-P -b h:1 -t t -X acks=all -X compression.codec=none -X enable.idempotence=true -X max.in.flight.requests.per.connection=5 -X linger.ms=5 -X batch.size=1000000 -X batch.num.messages=10000"
+	if got := strings.Join(KcatProduceArgs("h:1", "t", DefaultProducerTuning), " "); got != want {
+		t.Fatalf("produce args %q", got)
+	}
+	noIdem := DefaultProducerTuning
+	noIdem.Idempotent, noIdem.MaxInFlight = false, 1
+	if got := strings.Join(KcatProduceArgs("h:1", "t", noIdem), " "); !strings.Contains(got, "enable.idempotence=false -X max.in.flight.requests.per.connection=1") {
 		t.Fatalf("produce args %q", got)
 	}
 	if got := strings.Join(KcatConsumeArgs("h:1", "t", 7), " "); got != "-C -b h:1 -t t -o beginning -e -c 7 -q -f %S\n" {

@@ -24,7 +24,8 @@ type Options struct {
 	// ProducerPerformance and ConsumerPerformance) and "kcat".
 	Peers []string
 	// Rounds repeats every participant's produce and consume, round by
-	// round; the report takes each side's median.
+	// round, each round in another order of participants; the report
+	// takes each side's median and each ratio's median and spread.
 	Rounds int
 	// Readiness measures the readiness overhead (it stops and starts the
 	// cluster).
@@ -52,7 +53,7 @@ const (
 	DefaultRecords    = 1_000_000
 	DefaultRecordSize = 100
 	DefaultTimeout    = 5 * time.Minute
-	DefaultRounds     = 1
+	DefaultRounds     = 3
 	maxWarmup         = 1_000_000
 )
 
@@ -61,8 +62,9 @@ const (
 // (default: the record count, at most 1000000), KAFKA_BENCH_ROUNDS,
 // KAFKA_BENCH_PEERS,
 // KAFKA_BENCH_READINESS, KAFKA_BENCH_TIMEOUT, KAFKA_BENCH_LINGER,
-// KAFKA_BENCH_BATCH_MAX_BYTES, KAFKA_BENCH_MAX_BUFFERED_RECORDS and
-// KAFKA_HOME. It fails with one line naming the variable when a value is
+// KAFKA_BENCH_BATCH_MAX_BYTES, KAFKA_BENCH_MAX_BUFFERED_RECORDS,
+// KAFKA_BENCH_PARTITIONER, KAFKA_BENCH_IDEMPOTENT,
+// KAFKA_BENCH_MAX_IN_FLIGHT and KAFKA_HOME. It fails with one line naming the variable when a value is
 // not valid.
 func OptionsFromEnv(getenv func(string) string) (Options, error) {
 	o := Options{
@@ -152,6 +154,34 @@ func OptionsFromEnv(getenv func(string) string) (Options, error) {
 		return o, err
 	} else if ok {
 		o.Producer.MaxBufferedRecords = int(n)
+	}
+	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_BENCH_PARTITIONER"))); v != "" {
+		known := false
+		for _, p := range Partitioners {
+			known = known || p == v
+		}
+		if !known {
+			return o, fmt.Errorf("KAFKA_BENCH_PARTITIONER=%q is not one of %s", v, strings.Join(Partitioners, ", "))
+		}
+		o.Producer.Partitioner = v
+	}
+	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_BENCH_IDEMPOTENT"))); v != "" {
+		switch v {
+		case "1", "on", "true", "yes":
+			o.Producer.Idempotent = true
+		case "0", "off", "false", "no":
+			o.Producer.Idempotent = false
+		default:
+			return o, fmt.Errorf("KAFKA_BENCH_IDEMPOTENT=%q is not on or off", v)
+		}
+	}
+	if n, ok, err := num("KAFKA_BENCH_MAX_IN_FLIGHT", 1, 100); err != nil {
+		return o, err
+	} else if ok {
+		if o.Producer.Idempotent && n != maxIdempotentInFlight {
+			return o, fmt.Errorf("KAFKA_BENCH_MAX_IN_FLIGHT=%d needs KAFKA_BENCH_IDEMPOTENT=off: an idempotent franz-go producer always keeps %d requests in flight per broker", n, maxIdempotentInFlight)
+		}
+		o.Producer.MaxInFlight = int(n)
 	}
 	o.Warmup = min(o.Records, maxWarmup)
 	if n, ok, err := num("KAFKA_BENCH_WARMUP", 0, 1_000_000_000); err != nil {

@@ -13,7 +13,7 @@ func TestOptionsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Records != 1_000_000 || o.RecordSize != 100 || o.Rounds != 1 || !o.Readiness || len(o.Peers) != 2 || o.Warmup != 1_000_000 || o.Producer != DefaultProducerTuning {
+	if o.Records != 1_000_000 || o.RecordSize != 100 || o.Rounds != 3 || !o.Readiness || len(o.Peers) != 2 || o.Warmup != 1_000_000 || o.Producer != DefaultProducerTuning {
 		t.Fatalf("got %+v", o)
 	}
 }
@@ -29,6 +29,9 @@ func TestOptionsFromEnv(t *testing.T) {
 		"KAFKA_BENCH_LINGER":               "0",
 		"KAFKA_BENCH_BATCH_MAX_BYTES":      "16384",
 		"KAFKA_BENCH_MAX_BUFFERED_RECORDS": "10000",
+		"KAFKA_BENCH_PARTITIONER":          "round-robin",
+		"KAFKA_BENCH_IDEMPOTENT":           "off",
+		"KAFKA_BENCH_MAX_IN_FLIGHT":        "1",
 		"KAFKA_HOME":                       "/opt/kafka",
 	}))
 	if err != nil {
@@ -43,8 +46,16 @@ func TestOptionsFromEnv(t *testing.T) {
 	if o.Producer.Linger >= 0 || o.Producer.BatchMaxBytes != 16384 || o.Producer.MaxBufferedRecords != 10000 {
 		t.Fatalf("tuning %+v", o.Producer)
 	}
-	if len(o.Producer.Opts()) != 3 {
-		t.Fatalf("linger 0 must still set an option: %d opts", len(o.Producer.Opts()))
+	if o.Producer.Partitioner != PartitionerRoundRobin || o.Producer.Idempotent || o.Producer.InFlight() != 1 {
+		t.Fatalf("tuning %+v", o.Producer)
+	}
+	// linger, batch, buffered, partitioner, no idempotence, in flight:
+	// linger 0 must still set an option.
+	if len(o.Producer.Opts()) != 6 {
+		t.Fatalf("%d opts", len(o.Producer.Opts()))
+	}
+	if _, err := OptionsFromEnv(env(map[string]string{"KAFKA_BENCH_MAX_IN_FLIGHT": "2"})); err == nil || !strings.Contains(err.Error(), "KAFKA_BENCH_IDEMPOTENT=off") {
+		t.Fatalf("in flight 2 with idempotence: %v", err)
 	}
 	o, _ = OptionsFromEnv(env(map[string]string{"KAFKA_BENCH_PEERS": "none", "KAFKA_BENCH_RECORDS": "10"}))
 	if len(o.Peers) != 0 || o.Warmup != 10 {
@@ -68,6 +79,9 @@ func TestOptionsRejectBadValuesNamingTheVariable(t *testing.T) {
 		"KAFKA_BENCH_LINGER":               "-5ms",
 		"KAFKA_BENCH_BATCH_MAX_BYTES":      "10",
 		"KAFKA_BENCH_MAX_BUFFERED_RECORDS": "-1",
+		"KAFKA_BENCH_PARTITIONER":          "random",
+		"KAFKA_BENCH_IDEMPOTENT":           "sometimes",
+		"KAFKA_BENCH_MAX_IN_FLIGHT":        "0",
 	} {
 		_, err := OptionsFromEnv(env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) || strings.Contains(err.Error(), "\n") {

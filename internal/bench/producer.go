@@ -23,14 +23,50 @@ type ProducerTuning struct {
 	// MaxBufferedRecords caps records buffered in the client; Produce
 	// blocks above it.
 	MaxBufferedRecords int `json:"max_buffered_records"`
+	// Partitioner picks the partition of each keyless record: one of
+	// Partitioners.
+	Partitioner string `json:"partitioner"`
+	// Idempotent keeps the idempotent producer (the stack's default); off,
+	// every participant runs without it.
+	Idempotent bool `json:"idempotent"`
+	// MaxInFlight is the produce requests in flight per broker, for every
+	// participant, when Idempotent is off; an idempotent franz-go producer
+	// always keeps 5 (Kafka's limit for idempotence), and so do the peers.
+	MaxInFlight int `json:"max_in_flight"`
 }
 
-// DefaultProducerTuning is the tuning `mage bench` uses.
+// The partitioners the bench knows, by the name KAFKA_BENCH_PARTITIONER
+// takes.
+const (
+	// PartitionerUniformBytes is franz-go's default: stay on a partition
+	// for 64 KiB, adaptively preferring the less loaded brokers.
+	PartitionerUniformBytes = "uniform-bytes"
+	// PartitionerRoundRobin gives each record the next partition.
+	PartitionerRoundRobin = "round-robin"
+	// PartitionerSticky stays on a partition for a whole batch.
+	PartitionerSticky = "sticky"
+	// PartitionerLeastBackup picks the partition with the fewest records
+	// buffered.
+	PartitionerLeastBackup = "least-backup"
+)
+
+// Partitioners lists the partitioner names.
+var Partitioners = []string{PartitionerUniformBytes, PartitionerRoundRobin, PartitionerSticky, PartitionerLeastBackup}
+
+// DefaultProducerTuning is the tuning `mage bench` uses: the winner of the
+// sweep on native zk described in the README.
 var DefaultProducerTuning = ProducerTuning{
 	Linger:             10 * time.Millisecond,
 	BatchMaxBytes:      1000000,
 	MaxBufferedRecords: 200000,
+	Partitioner:        PartitionerUniformBytes,
+	Idempotent:         true,
+	MaxInFlight:        5,
 }
+
+// maxIdempotentInFlight is Kafka's limit of produce requests in flight per
+// broker for an idempotent producer.
+const maxIdempotentInFlight = 5
 
 // Opts returns the kgo options of the tuning; zero fields keep kgo's
 // defaults.
@@ -45,7 +81,50 @@ func (t ProducerTuning) Opts() []kgo.Opt {
 	if t.MaxBufferedRecords > 0 {
 		opts = append(opts, kgo.MaxBufferedRecords(t.MaxBufferedRecords))
 	}
+	switch t.Partitioner {
+	case PartitionerRoundRobin:
+		opts = append(opts, kgo.RecordPartitioner(kgo.RoundRobinPartitioner()))
+	case PartitionerSticky:
+		opts = append(opts, kgo.RecordPartitioner(kgo.StickyPartitioner()))
+	case PartitionerLeastBackup:
+		opts = append(opts, kgo.RecordPartitioner(kgo.LeastBackupPartitioner()))
+	}
+	if !t.Idempotent {
+		opts = append(opts, kgo.DisableIdempotentWrite())
+		if t.MaxInFlight > 0 {
+			opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(t.MaxInFlight))
+		}
+	}
 	return opts
+}
+
+// InFlight is the produce requests in flight per broker every participant
+// is held to.
+func (t ProducerTuning) InFlight() int {
+	if t.Idempotent || t.MaxInFlight <= 0 {
+		return maxIdempotentInFlight
+	}
+	return t.MaxInFlight
+}
+
+// Durability are the settings every participant's producer shares: acks,
+// idempotence and produce requests in flight per broker.
+func (t ProducerTuning) Durability() string {
+	idem := "idempotent"
+	if !t.Idempotent {
+		idem = "not idempotent"
+	}
+	return fmt.Sprintf("acks=all, %s, %d in flight per broker", idem, t.InFlight())
+}
+
+// Settings describes our producer's effective settings.
+func (t ProducerTuning) Settings() string {
+	p := t.Partitioner
+	if p == "" {
+		p = PartitionerUniformBytes
+	}
+	return fmt.Sprintf("%s, linger %s, batch max %d B, max buffered %d records, partitioner %s",
+		t.Durability(), lingerText(t.Linger), t.BatchMaxBytes, t.MaxBufferedRecords, p)
 }
 
 // Throughput is what one side of a run moved and how fast.

@@ -41,24 +41,9 @@ type Readiness struct {
 }
 
 // readyNow reports whether the cluster is ready by the product's own
-// condition (ready.Wait's): every expected broker in fresh metadata, a
-// controller, and a group coordinator.
+// condition, ready.Probe's.
 func readyNow(ctx context.Context, adm *kadm.Client, expected []int32) bool {
-	m, err := adm.BrokerMetadata(kadm.WithAuthorizedOps(ctx)) // fresh, not cached
-	if err != nil || m.Controller < 0 {
-		return false
-	}
-	have := map[int32]bool{}
-	for _, b := range m.Brokers {
-		have[b.NodeID] = true
-	}
-	for _, id := range expected {
-		if !have[id] {
-			return false
-		}
-	}
-	r, ok := adm.FindGroupCoordinators(ctx, ready.ProbeGroup)[ready.ProbeGroup]
-	return ok && r.Err == nil && r.NodeID >= 0
+	return ready.Probe(ctx, adm, expected, nil).Ready(expected)
 }
 
 // MeasureReadiness stops the cluster, then starts it the way `mage up`

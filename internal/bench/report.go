@@ -54,6 +54,8 @@ type Side struct {
 	Err string `json:"error,omitempty"`
 	// Note qualifies the figures.
 	Note string `json:"note,omitempty"`
+	// Settings are the producer's effective settings.
+	Settings string `json:"settings,omitempty"`
 }
 
 // OK reports whether the side ran and has figures.
@@ -88,17 +90,28 @@ type Report struct {
 	Bootstrap []string       `json:"bootstrap"`
 	Workload  Workload       `json:"workload"`
 	Tuning    ProducerTuning `json:"producer_tuning"`
+	// Rounds is how many rounds ran; each side is the median round's.
+	Rounds int `json:"rounds"`
 	// Participants are ours first, then the peers.
 	Participants []Participant `json:"participants"`
 	Ratios       []Ratio       `json:"ratios"`
 	Readiness    Readiness     `json:"readiness"`
 }
 
-// Ratio is ours ÷ one peer; 0 where either side has no figure.
+// Ratio is ours ÷ one peer; 0 where either side has no figure. Over
+// several rounds, Producer and Consumer are the medians of the rounds'
+// ratios (each round's ours ÷ that round's peer) and the Min and Max
+// fields their spread.
 type Ratio struct {
-	Peer     string  `json:"peer"`
-	Producer float64 `json:"producer"`
-	Consumer float64 `json:"consumer"`
+	Peer        string  `json:"peer"`
+	Producer    float64 `json:"producer"`
+	Consumer    float64 `json:"consumer"`
+	ProducerMin float64 `json:"producer_min,omitempty"`
+	ProducerMax float64 `json:"producer_max,omitempty"`
+	ConsumerMin float64 `json:"consumer_min,omitempty"`
+	ConsumerMax float64 `json:"consumer_max,omitempty"`
+	// Rounds is how many rounds had both figures.
+	Rounds int `json:"rounds,omitempty"`
 }
 
 // Ratios divides our records/s by each present peer's, for the producer
@@ -129,6 +142,78 @@ func Ratios(ps []Participant) []Ratio {
 		out = append(out, Ratio{Peer: p.Label(), Producer: div(ours.Producer, p.Producer), Consumer: div(ours.Consumer, p.Consumer)})
 	}
 	return out
+}
+
+// RoundOrder is the order in which round r (from 1) runs n participants:
+// starting with participant (r-1) mod n, so that over n rounds each runs
+// once in every position.
+func RoundOrder(n, r int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = (r - 1 + i) % n
+	}
+	return out
+}
+
+// RoundRatios takes each round's Ratios and returns, per peer, the median
+// of the rounds' ratios with their lowest and highest. A peer that ran in
+// no round is left out, as in Ratios.
+func RoundRatios(rounds [][]Participant) []Ratio {
+	if len(rounds) == 0 {
+		return nil
+	}
+	per := make([][]Ratio, len(rounds))
+	for i, r := range rounds {
+		per[i] = Ratios(r)
+	}
+	var out []Ratio
+	for j, first := range per[0] {
+		var prods, cons []float64
+		for _, rs := range per {
+			if j >= len(rs) {
+				continue
+			}
+			if rs[j].Producer > 0 {
+				prods = append(prods, rs[j].Producer)
+			}
+			if rs[j].Consumer > 0 {
+				cons = append(cons, rs[j].Consumer)
+			}
+		}
+		q := Ratio{Peer: first.Peer, Rounds: max(len(prods), len(cons))}
+		q.Producer, q.ProducerMin, q.ProducerMax = medianSpread(prods)
+		q.Consumer, q.ConsumerMin, q.ConsumerMax = medianSpread(cons)
+		out = append(out, q)
+	}
+	return out
+}
+
+// medianSpread returns the median (the mean of the middle two for an even
+// count), lowest and highest of vs; zeros when vs is empty.
+func medianSpread(vs []float64) (med, lo, hi float64) {
+	if len(vs) == 0 {
+		return 0, 0, 0
+	}
+	s := append([]float64{}, vs...)
+	sort.Float64s(s)
+	n := len(s)
+	med = s[n/2]
+	if n%2 == 0 {
+		med = (s[n/2-1] + s[n/2]) / 2
+	}
+	return med, s[0], s[n-1]
+}
+
+// formatRatioSpread writes a median ratio with its spread over rounds,
+// e.g. "1.07x (0.98-1.12)", or just the ratio for one round.
+func formatRatioSpread(med, lo, hi float64, rounds int) string {
+	if med <= 0 {
+		return "-"
+	}
+	if rounds < 2 {
+		return FormatRatio(med)
+	}
+	return fmt.Sprintf("%s (%s-%s)", FormatRatio(med), strconv.FormatFloat(lo, 'f', 2, 64), strconv.FormatFloat(hi, 'f', 2, 64))
 }
 
 // BestPeerProducer returns the present peer whose producer was fastest,
@@ -176,8 +261,11 @@ func (r *Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "machine:  %s\n", r.Machine)
 	fmt.Fprintf(w, "runtime:  %s, brokers %s\n", r.Runtime, strings.Join(r.Bootstrap, ","))
 	fmt.Fprintf(w, "workload: %s\n", r.Workload)
-	fmt.Fprintf(w, "our producer: linger %s, batch max %d bytes, max buffered records %d\n\n",
-		lingerText(r.Tuning.Linger), r.Tuning.BatchMaxBytes, r.Tuning.MaxBufferedRecords)
+	fmt.Fprintf(w, "every producer: %s\n", r.Tuning.Durability())
+	if r.Rounds > 1 {
+		fmt.Fprintf(w, "rounds:   %d, each starting with another participant; figures are each side's median round, ratios the median of the rounds' ratios (lowest-highest)\n", r.Rounds)
+	}
+	fmt.Fprintln(w)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "PRODUCER\t"+numCols+"\n", "RECORDS/S", "MB/S", "P50 MS", "P99 MS", "MAX MS")
@@ -190,6 +278,13 @@ func (r *Report) Write(w io.Writer) {
 		writeSide(tw, p, p.Consumer, false)
 	}
 	tw.Flush()
+
+	fmt.Fprintln(w, "\nPRODUCER SETTINGS")
+	for _, p := range r.Participants {
+		if p.Present && p.Producer != nil && p.Producer.Settings != "" {
+			fmt.Fprintf(w, "  %s: %s\n", p.Producer.Tool, p.Producer.Settings)
+		}
+	}
 
 	var notes []string
 	for _, p := range r.Participants {
@@ -220,9 +315,10 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintln(w, "RATIOS: no peer ran, nothing to compare")
 	} else {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "OURS ÷ PEER\t%10s %10s\n", "PRODUCER", "CONSUMER")
+		fmt.Fprintf(tw, "OURS ÷ PEER\t%18s %18s\n", "PRODUCER", "CONSUMER")
 		for _, q := range r.Ratios {
-			fmt.Fprintf(tw, "%s\t%10s %10s\n", q.Peer, FormatRatio(q.Producer), FormatRatio(q.Consumer))
+			fmt.Fprintf(tw, "%s\t%18s %18s\n", q.Peer, formatRatioSpread(q.Producer, q.ProducerMin, q.ProducerMax, q.Rounds),
+				formatRatioSpread(q.Consumer, q.ConsumerMin, q.ConsumerMax, q.Rounds))
 		}
 		tw.Flush()
 	}
@@ -245,28 +341,25 @@ func (r *Report) Write(w io.Writer) {
 	}
 }
 
-// Verdict says whether our producer kept up with the fastest peer's; it is
+// Verdict says whether our producer kept up with the fastest peer's: the
+// peer with the lowest producer ratio (the median over rounds). It is
 // empty when no peer's producer ran.
 func (r *Report) Verdict() string {
-	best, ok := BestPeerProducer(r.Participants)
-	if !ok {
-		return ""
-	}
-	var ours *Side
-	for _, p := range r.Participants {
-		if p.Ours {
-			ours = p.Producer
+	best := -1
+	for i, q := range r.Ratios {
+		if q.Producer > 0 && (best < 0 || q.Producer < r.Ratios[best].Producer) {
+			best = i
 		}
 	}
-	if !ours.OK() {
+	if best < 0 {
 		return ""
 	}
-	ratio := ours.RecsPerS / best.Producer.RecsPerS
+	q := r.Ratios[best]
 	word := "keeps up with"
-	if ratio < 1 {
+	if q.Producer < 1 {
 		word = "is behind"
 	}
-	return fmt.Sprintf("our producer %s the fastest peer producer (%s): %s", word, best.Label(), FormatRatio(ratio))
+	return fmt.Sprintf("our producer %s the fastest peer producer (%s): %s", word, q.Peer, formatRatioSpread(q.Producer, q.ProducerMin, q.ProducerMax, q.Rounds))
 }
 
 // numCols lays out the numeric columns: records/s, MB/s, p50, p99, max.

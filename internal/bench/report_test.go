@@ -49,15 +49,64 @@ func TestVerdictNamesTheFastestPeer(t *testing.T) {
 	if !ok || best.Name != "kcat 1.7.1" {
 		t.Fatalf("best %+v", best)
 	}
+	r.Ratios = Ratios(r.Participants)
 	if v := r.Verdict(); !strings.Contains(v, "is behind") || !strings.Contains(v, "kcat 1.7.1") || !strings.Contains(v, "0.75x") {
 		t.Fatalf("verdict %q", v)
 	}
 	r.Participants[0].Producer.RecsPerS = 500000
+	r.Ratios = Ratios(r.Participants)
 	if v := r.Verdict(); !strings.Contains(v, "keeps up") || !strings.Contains(v, "1.25x") {
 		t.Fatalf("verdict %q", v)
 	}
 	if v := (&Report{Participants: participants()[:1]}).Verdict(); v != "" {
 		t.Fatalf("verdict without peers %q", v)
+	}
+}
+
+func TestRoundOrderPutsEachParticipantInEveryPosition(t *testing.T) {
+	seen := map[[2]int]bool{}
+	for r := 1; r <= 4; r++ {
+		order := RoundOrder(4, r)
+		if order[0] != r-1 {
+			t.Fatalf("round %d starts with %d", r, order[0])
+		}
+		got := map[int]bool{}
+		for pos, i := range order {
+			got[i] = true
+			seen[[2]int{i, pos}] = true
+		}
+		if len(got) != 4 {
+			t.Fatalf("round %d order %v misses a participant", r, order)
+		}
+	}
+	if len(seen) != 16 {
+		t.Fatalf("over 4 rounds, %d of 16 participant-position pairs", len(seen))
+	}
+}
+
+func TestRoundRatiosAreMediansOfEachRoundsRatio(t *testing.T) {
+	round := func(ours, peer float64) []Participant {
+		return []Participant{
+			{Name: "ours", Ours: true, Present: true, Producer: &Side{Throughput: Throughput{RecsPerS: ours}}, Consumer: &Side{Throughput: Throughput{RecsPerS: ours}}},
+			{Name: "kcat", Present: true, Producer: &Side{Throughput: Throughput{RecsPerS: peer}}, Consumer: &Side{Err: "boom"}},
+		}
+	}
+	// The rounds' producer ratios are 2.0, 0.5 and 1.0: the median is
+	// 1.0, though the medians of each side (200 and 200) would say 1.0 by
+	// chance only; ratios are taken round by round.
+	rs := RoundRatios([][]Participant{round(200, 100), round(100, 200), round(300, 300)})
+	if len(rs) != 1 || !near(rs[0].Producer, 1) || !near(rs[0].ProducerMin, 0.5) || !near(rs[0].ProducerMax, 2) || rs[0].Rounds != 3 {
+		t.Fatalf("got %+v", rs)
+	}
+	if rs[0].Consumer != 0 {
+		t.Fatalf("a failed side has no ratio: %+v", rs[0])
+	}
+	if got := formatRatioSpread(rs[0].Producer, rs[0].ProducerMin, rs[0].ProducerMax, rs[0].Rounds); got != "1.00x (0.50-2.00)" {
+		t.Fatalf("formatted %q", got)
+	}
+	two := RoundRatios([][]Participant{round(100, 100), round(300, 100)})
+	if !near(two[0].Producer, 2) {
+		t.Fatalf("even count: mean of the middle two, got %+v", two[0])
 	}
 }
 

@@ -26,7 +26,7 @@ func TestRunOnTheEmbeddedRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Clean(context.Background()) })
-	o, err := OptionsFromEnv(env(map[string]string{"KAFKA_BENCH_RECORDS": "3000"}))
+	o, err := OptionsFromEnv(env(map[string]string{"KAFKA_BENCH_RECORDS": "3000", "KAFKA_BENCH_ROUNDS": "1"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestRunOnTheEmbeddedRuntime(t *testing.T) {
 		t.Fatalf("%v\n%s\n%s", err, out.String(), log.String())
 	}
 	t.Logf("report:\n%s", out.String())
-	if len(rep.Participants) != 3 {
+	if len(rep.Participants) != 4 {
 		t.Fatalf("participants %+v", rep.Participants)
 	}
 	ours := rep.Participants[0]
@@ -49,12 +49,15 @@ func TestRunOnTheEmbeddedRuntime(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 
-	perf, kc := rep.Participants[1], rep.Participants[2]
+	perf, tuned, kc := rep.Participants[1], rep.Participants[2], rep.Participants[3]
 	_, javaErr := exec.LookPath("java")
 	_, jarsErr := FindKafkaJars(cfg.CacheDir, "")
 	if javaErr == nil && jarsErr == nil {
 		if !perf.Present || !perf.Producer.OK() || !perf.Consumer.OK() {
 			t.Errorf("Kafka perf tools are here but did not run: %+v %+v %+v", perf, perf.Producer, perf.Consumer)
+		}
+		if !tuned.Present || !tuned.Producer.OK() || tuned.Consumer != nil || !strings.Contains(tuned.Producer.Settings, "linger.ms=10") {
+			t.Errorf("tuned ProducerPerformance did not run: %+v %+v", tuned, tuned.Producer)
 		}
 	} else if perf.Present || perf.Reason == "" || !strings.Contains(out.String(), "not present: "+perf.Reason) {
 		t.Errorf("Kafka perf tools are absent but not reported so: %+v\n%s", perf, out.String())
@@ -80,7 +83,8 @@ func TestRunOnTheEmbeddedRuntime(t *testing.T) {
 	if rd.Skipped != "" || rd.TrulyReady <= 0 || rd.WaitReturned <= 0 || rd.Probes < 1 || rd.Overhead != rd.WaitReturned-rd.TrulyReady {
 		t.Errorf("readiness %+v", rd)
 	}
-	if !strings.Contains(out.String(), "readiness overhead: ") || !strings.Contains(out.String(), "PRODUCER") {
+	if !strings.Contains(out.String(), "readiness overhead: ") || !strings.Contains(out.String(), "PRODUCER") ||
+		!strings.Contains(out.String(), "every producer: acks=all, idempotent, 5 in flight per broker") || !strings.Contains(out.String(), "PRODUCER SETTINGS") {
 		t.Errorf("report:\n%s", out.String())
 	}
 

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -39,7 +38,7 @@ func TestGroupTargets(t *testing.T) {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := topics.Create(ctx, kadm.NewClient(cl), topics.Spec{Name: "ledger", Partitions: 3, ReplicationFactor: 3}); err != nil {
+	if _, err := topics.Create(ctx, cl, topics.Spec{Name: "ledger", Partitions: 3, ReplicationFactor: 3}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 30; i++ {

@@ -3,15 +3,14 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
-	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/records"
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 )
@@ -28,8 +27,8 @@ func Produce(ctx context.Context, topic string) error {
 		return err
 	}
 	var values []string
-	if v, ok := os.LookupEnv("KAFKA_VALUE"); ok {
-		values = []string{v}
+	if cc := s.Env.Config.Clients; cc.ValueSet {
+		values = []string{cc.Value}
 	} else if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
 		sc := bufio.NewScanner(os.Stdin)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -38,6 +37,9 @@ func Produce(ctx context.Context, topic string) error {
 		}
 	} else {
 		values = []string{"Hello World!"}
+	}
+	if err := s.Reachable(ctx); err != nil {
+		return err
 	}
 	cl, err := s.Client(kgo.DefaultProduceTopic(topic))
 	if err != nil {
@@ -69,18 +71,12 @@ func Consume(ctx context.Context, topic string) error {
 	if err != nil {
 		return err
 	}
-	max, err := envInt("KAFKA_MAX_RECORDS", 100)
-	if err != nil {
+	cc := s.Env.Config.Clients
+	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
-	idle := 5 * time.Second
-	if v := os.Getenv("KAFKA_CONSUME_TIMEOUT"); v != "" {
-		if idle, err = time.ParseDuration(v); err != nil || idle <= 0 {
-			return fmt.Errorf("KAFKA_CONSUME_TIMEOUT=%q is not a positive duration", v)
-		}
-	}
 	opts := []kgo.Opt{kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())}
-	group := s.Env.Config.Group
+	group := cc.Group
 	if group != "" {
 		opts = append(opts, kgo.ConsumerGroup(group), kgo.DisableAutoCommit())
 	}
@@ -89,7 +85,15 @@ func Consume(ctx context.Context, topic string) error {
 		return err
 	}
 	defer cl.Close()
-	n, err := ConsumeTo(ctx, cl, os.Stdout, max, idle)
+	mctx, cancel := context.WithTimeout(ctx, s.Env.Config.ReadyTimeout)
+	defer cancel()
+	if err := topics.Require(mctx, kadm.NewClient(cl), topic); err != nil {
+		if errors.Is(err, topics.ErrNoTopic) {
+			return fmt.Errorf("%w (create it with: go run magefile.go topics:create %s)", err, topic)
+		}
+		return err
+	}
+	n, err := kio.PrintRecords(ctx, cl, os.Stdout, cc.MaxRecords, cc.ConsumeTimeout)
 	if err != nil {
 		return err
 	}
@@ -102,53 +106,4 @@ func Consume(ctx context.Context, topic string) error {
 	}
 	fmt.Fprintf(os.Stderr, "%d records\n", n)
 	return nil
-}
-
-// ConsumeTo polls cl and prints each record as a ConsumerRecord line, until
-// max records or idle time without a record. It fails on a fetch error.
-func ConsumeTo(ctx context.Context, cl *kgo.Client, w io.Writer, max int, idle time.Duration) (int, error) {
-	return records.Poll(ctx, cl, max, idle, func(r *kgo.Record) bool {
-		fmt.Fprintln(w, FormatRecord(r))
-		return true
-	})
-}
-
-// FormatRecord renders a record like kafka-python's ConsumerRecord repr.
-func FormatRecord(r *kgo.Record) string {
-	key := "None"
-	if r.Key != nil {
-		key = pyBytes(r.Key)
-	}
-	return fmt.Sprintf("ConsumerRecord(topic='%s', partition=%d, offset=%d, timestamp=%d, key=%s, value=%s, headers=%d)",
-		r.Topic, r.Partition, r.Offset, r.Timestamp.UnixMilli(), key, pyBytes(r.Value), len(r.Headers))
-}
-
-// pyBytes renders b like a Python bytes literal: b'Hello World!'.
-func pyBytes(b []byte) string {
-	out := []byte("b'")
-	for _, c := range b {
-		switch {
-		case c == '\'' || c == '\\':
-			out = append(out, '\\', c)
-		case c >= 0x20 && c < 0x7f:
-			out = append(out, c)
-		case c == '\n':
-			out = append(out, '\\', 'n')
-		default:
-			out = append(out, []byte(fmt.Sprintf("\\x%02x", c))...)
-		}
-	}
-	return string(append(out, '\''))
-}
-
-func envInt(name string, def int) (int, error) {
-	v := os.Getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q must be a whole number of at least 1", name, v)
-	}
-	return n, nil
 }

@@ -32,14 +32,17 @@ func CreateTopic(ctx context.Context, name, partitions, rf string) error {
 	if err != nil {
 		return err
 	}
-	adm, cl, err := s.Admin()
+	if err := s.Reachable(ctx); err != nil {
+		return err
+	}
+	_, cl, err := s.Admin()
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 	defer cancel()
-	outcome, err := topics.Create(ctx, adm, spec)
+	outcome, err := topics.Create(ctx, cl, spec)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("creating topic %s: no answer from %s within %s: %w", name, strings.Join(s.Bootstrap(), ","), cfg.ReadyTimeout, err)
@@ -130,6 +133,9 @@ func withAdmin(ctx context.Context, fn func(context.Context, *kadm.Client) error
 func withStack(ctx context.Context, fn func(context.Context, *stack.Stack, *kadm.Client) error) error {
 	s, err := stack.Open(ctx, os.Stderr)
 	if err != nil {
+		return err
+	}
+	if err := s.Reachable(ctx); err != nil {
 		return err
 	}
 	adm, cl, err := s.Admin()

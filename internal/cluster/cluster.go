@@ -83,6 +83,35 @@ type BrokerIsolator interface {
 	ReconnectBroker(ctx context.Context, id int32) error
 }
 
+// Simulation is implemented by runtimes whose replication is simulated
+// (kfake): a stopped broker's partitions move at once and
+// min.insync.replicas is not enforced, so the fault proofs report
+// refusals instead of asserting them.
+type Simulation interface {
+	// SimulatedReplication reports whether replication is simulated.
+	SimulatedReplication() bool
+}
+
+// Simulated reports whether rt's replication is simulated.
+func Simulated(rt Runtime) bool {
+	s, ok := rt.(Simulation)
+	return ok && s.SimulatedReplication()
+}
+
+// Unmanaged is implemented by runtimes whose cluster kafkastack neither
+// starts nor stops nor cleans (external): targets that would must refuse,
+// and e2e keeps to topics of its own there.
+type Unmanaged interface {
+	// Unmanaged marks the runtime.
+	Unmanaged()
+}
+
+// Managed reports whether kafkastack starts, stops and cleans rt's cluster.
+func Managed(rt Runtime) bool {
+	_, ok := rt.(Unmanaged)
+	return !ok
+}
+
 // ServiceState is one process or container and how it is doing.
 type ServiceState struct {
 	Service string `json:"service"`

@@ -54,18 +54,17 @@ type Config struct {
 	Partitions        int32
 	ReplicationFactor int16
 	MinInsyncReplicas int
-	// TopicConfigs is KAFKA_TOPIC_CONFIGS: more configs of created topics,
-	// as k=v,k=v (checked when a topic is created).
-	TopicConfigs string
 	// Topic is the topic e2e and the clients use; TopicSet reports whether
 	// KAFKA_TOPIC named it.
 	Topic    string
 	TopicSet bool
-	// Group is KAFKA_GROUP: the consumer group consume reads and commits
-	// as; empty reads without a group.
-	Group string
-	// Records is how many records e2e produces.
-	Records int
+	// Records is how many records e2e produces; RecordsSet reports
+	// whether KAFKA_RECORDS set it (the fault runs default to more).
+	Records    int
+	RecordsSet bool
+	// Yes is KAFKA_YES=1: answer yes to the questions a target asks
+	// before it deletes data it did not create (for CI and scripts).
+	Yes bool
 	// DataDir is the repo's own data folder: clean deletes only inside it.
 	DataDir string
 	// CacheDir holds downloads (the Kafka jars); clean keeps it.
@@ -77,6 +76,8 @@ type Config struct {
 	KafkaHome string
 	// Output is "table" or "json".
 	Output string
+	// Clients are the record targets' and standalone clients' settings.
+	Clients Clients
 	// UI is KAFKA_UI: whether up starts the web console on the native and
 	// embedded runtimes.
 	UI bool
@@ -166,8 +167,6 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 		c.MinInsyncReplicas = n
 	}
-	c.TopicConfigs = strings.TrimSpace(getenv("KAFKA_TOPIC_CONFIGS"))
-	c.Group = strings.TrimSpace(getenv("KAFKA_GROUP"))
 	if v := strings.TrimSpace(getenv("KAFKA_TOPIC")); v != "" {
 		c.Topic, c.TopicSet = v, true
 	}
@@ -184,6 +183,21 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 		c.Output = v
 	}
+	// Unset, the default of 2 is lowered per topic to what its replication
+	// factor can meet; set explicitly above it, it is refused.
+	if strings.TrimSpace(getenv("KAFKA_MIN_INSYNC_REPLICAS")) != "" && c.MinInsyncReplicas > int(c.ReplicationFactor) {
+		return nil, fmt.Errorf("KAFKA_MIN_INSYNC_REPLICAS=%d is above KAFKA_REPLICATION_FACTOR=%d: no acks=all write could ever be acknowledged", c.MinInsyncReplicas, c.ReplicationFactor)
+	}
+	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_YES"))); v != "" {
+		switch v {
+		case "1", "true", "yes":
+			c.Yes = true
+		case "0", "false", "no":
+		default:
+			return nil, fmt.Errorf("KAFKA_YES=%q is not a yes or no; use 1 or 0", v)
+		}
+	}
+	c.RecordsSet = strings.TrimSpace(getenv("KAFKA_RECORDS")) != ""
 	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_UI"))); v != "" {
 		switch v {
 		case "on", "1", "true", "yes":
@@ -195,6 +209,9 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
+	if c.Clients, err = ClientsFromEnv(getenv); err != nil {
+		return nil, err
+	}
 	if c.External, err = externalFromEnv(getenv); err != nil {
 		return nil, err
 	}
@@ -218,19 +235,6 @@ func (c *Config) RuntimeDataDir(r Runtime) string { return filepath.Join(c.DataD
 // SeedBrokers is the topology's default bootstrap list, for the standalone
 // clients that run without loading the compose file.
 var SeedBrokers = []string{"127.0.0.1:9091", "127.0.0.1:9092", "127.0.0.1:9093"}
-
-// BrokersFromEnv returns KAFKA_BROKERS parsed, or SeedBrokers when unset.
-func BrokersFromEnv() ([]string, error) {
-	v := strings.TrimSpace(os.Getenv("KAFKA_BROKERS"))
-	if v == "" {
-		return SeedBrokers, nil
-	}
-	b, err := ParseBrokers(v)
-	if err != nil {
-		return nil, fmt.Errorf("KAFKA_BROKERS: %w", err)
-	}
-	return b, nil
-}
 
 // ParseBrokers splits a comma-separated host:port list. It fails on an empty
 // entry or one without a numeric port.

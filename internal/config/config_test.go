@@ -120,3 +120,49 @@ func TestRootMustBeAKafkastackCheckout(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestMinInsyncAboveTheReplicationFactorIsRefused(t *testing.T) {
+	_, err := load(t, map[string]string{"KAFKA_MIN_INSYNC_REPLICAS": "4"})
+	if err == nil || !strings.Contains(err.Error(), "KAFKA_MIN_INSYNC_REPLICAS=4 is above KAFKA_REPLICATION_FACTOR=3") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = load(t, map[string]string{"KAFKA_MIN_INSYNC_REPLICAS": "3", "KAFKA_REPLICATION_FACTOR": "2"})
+	if err == nil {
+		t.Fatal("min.insync.replicas 3 with replication factor 2 accepted")
+	}
+	// Equal is fine, and the unset default is lowered per topic, not refused.
+	for _, vars := range []map[string]string{{"KAFKA_MIN_INSYNC_REPLICAS": "3"}, {"KAFKA_REPLICATION_FACTOR": "1"}} {
+		if _, err := load(t, vars); err != nil {
+			t.Fatalf("%v: %v", vars, err)
+		}
+	}
+}
+
+func TestClientSettingsHaveOneSetOfDefaults(t *testing.T) {
+	c, err := ClientsFromEnv(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRecords != 100 || c.ConsumeTimeout != 5*time.Second || c.Topic != DefaultTopic || len(c.Brokers) != 3 || c.ValueSet || c.Follow {
+		t.Fatalf("defaults %+v", c)
+	}
+	vars := map[string]string{"KAFKA_VALUE": "v", "KAFKA_MAX_RECORDS": "7", "KAFKA_CONSUME_TIMEOUT": "2", "KAFKA_TOPIC_CONFIGS": "a=1, b=2",
+		"KAFKA_SERVICE": "kafka2", "KAFKA_FOLLOW": "1", "KAFKA_BROKERS": "h:1"}
+	c, err = ClientsFromEnv(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Value != "v" || !c.ValueSet || c.MaxRecords != 7 || c.ConsumeTimeout != 2*time.Second || c.TopicConfigs["b"] != "2" || c.Service != "kafka2" || !c.Follow || c.Brokers[0] != "h:1" {
+		t.Fatalf("settings %+v", c)
+	}
+	for k, v := range map[string]string{"KAFKA_MAX_RECORDS": "0", "KAFKA_CONSUME_TIMEOUT": "-1s", "KAFKA_TOPIC_CONFIGS": "novalue", "KAFKA_FOLLOW": "sometimes"} {
+		if _, err := ClientsFromEnv(func(n string) string {
+			if n == k {
+				return v
+			}
+			return ""
+		}); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: err = %v", k, v, err)
+		}
+	}
+}

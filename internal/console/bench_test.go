@@ -82,7 +82,7 @@ func benchTarget(b *testing.B) (func(string) (int, string), string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	const topic = "my-topic-three"
-	if _, err := topics.Create(ctx, f.adm, topics.Spec{Name: topic, Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}); err != nil {
+	if _, err := topics.Create(ctx, f.cl, topics.Spec{Name: topic, Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}); err != nil {
 		b.Fatal(err)
 	}
 	cl, err := kgo.NewClient(append(f.opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)

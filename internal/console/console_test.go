@@ -34,6 +34,7 @@ const (
 // it and left, and a console over it.
 type fixture struct {
 	srv   *Server
+	cl    *kgo.Client
 	adm   *kadm.Client
 	addrs []string
 	opts  []kgo.Opt
@@ -61,7 +62,7 @@ func newFixture(t testing.TB) *fixture {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	spec := topics.Spec{Name: "orders", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}
-	if _, err := topics.Create(ctx, adm, spec); err != nil {
+	if _, err := topics.Create(ctx, cl, spec); err != nil {
 		t.Fatal(err)
 	}
 	var recs []*kgo.Record
@@ -86,6 +87,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	srv, err := New(Options{
+		Client:     cl,
 		Admin:      adm,
 		ClientOpts: opts,
 		Runtime:    "embedded",
@@ -99,7 +101,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{srv: srv, adm: adm, addrs: addrs, opts: opts}
+	return &fixture{srv: srv, cl: cl, adm: adm, addrs: addrs, opts: opts}
 }
 
 // get requests path as a browser on 127.0.0.1:9000 would.
@@ -252,7 +254,7 @@ func TestBrowseIsBoundedInBytes(t *testing.T) {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := topics.Create(ctx, f.adm, topics.Spec{Name: "big", Partitions: 1, ReplicationFactor: 3}); err != nil {
+	if _, err := topics.Create(ctx, f.cl, topics.Spec{Name: "big", Partitions: 1, ReplicationFactor: 3}); err != nil {
 		t.Fatal(err)
 	}
 	big := strings.Repeat("x", 900<<10)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/records"
+	"kafkastack/internal/kio"
 )
 
 // Browse bounds: a browse never asks for more records or bytes than this,
@@ -135,7 +135,7 @@ func Browse(ctx context.Context, s *Server, q BrowseRequest) (BrowseResult, erro
 		return res, fmt.Errorf("creating a consumer: %w", err)
 	}
 	defer cl.Close()
-	_, err = records.Poll(ctx, cl, res.Count, 2*time.Second, func(r *kgo.Record) bool {
+	_, err = kio.Poll(ctx, cl, res.Count, 2*time.Second, func(r *kgo.Record) bool {
 		if r.Offset >= until {
 			return false
 		}

@@ -34,8 +34,10 @@ var staticFS embed.FS
 
 // Options are what the console shows and talks to.
 type Options struct {
-	// Admin is the cluster's admin client; the caller closes its client.
-	Admin *kadm.Client
+	// Client is the cluster's client (the caller closes it) and Admin the
+	// admin client over it (made from Client when nil).
+	Client *kgo.Client
+	Admin  *kadm.Client
 	// ClientOpts make a client of the cluster (seed brokers, TLS, SASL),
 	// for the message browser's short-lived consumers.
 	ClientOpts []kgo.Opt
@@ -64,8 +66,11 @@ type Server struct {
 
 // New returns the console for o.
 func New(o Options) (*Server, error) {
+	if o.Client == nil {
+		return nil, fmt.Errorf("starting the console: no client")
+	}
 	if o.Admin == nil {
-		return nil, fmt.Errorf("starting the console: no admin client")
+		o.Admin = kadm.NewClient(o.Client)
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 15 * time.Second

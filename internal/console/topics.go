@@ -49,7 +49,7 @@ func (s *Server) topicCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.ctx(r)
 	defer cancel()
-	outcome, err := topics.Create(ctx, s.o.Admin, spec)
+	outcome, err := topics.Create(ctx, s.o.Client, spec)
 	if err != nil {
 		s.renderTopics(w, r, http.StatusBadRequest, err.Error(), f)
 		return

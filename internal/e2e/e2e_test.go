@@ -76,3 +76,30 @@ func TestE2EOnUnreachableBrokersFailsWithinTheTimeout(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestE2EWaitsOnceAndRatesOnlyWhatMoves(t *testing.T) {
+	s := embeddedStack(t, map[string]string{"KAFKA_RECORDS": "200"})
+	var progress bytes.Buffer
+	s.Env.Out = &progress
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	if _, err := Run(ctx, s, Options{}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if n := strings.Count(progress.String(), "waiting for"); n != 1 {
+		t.Fatalf("the wait was announced %d times:\n%s", n, progress.String())
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if f := strings.Fields(line); len(f) == 4 {
+			rows[f[0]] = f
+		}
+	}
+	if c := rows["check"]; c == nil || c[2] != "200" || c[3] != "-" {
+		t.Fatalf("check row %v, want 200 records and no rate:\n%s", c, out.String())
+	}
+	if p := rows["produce"]; p == nil || p[3] == "-" {
+		t.Fatalf("produce row %v, want a rate:\n%s", p, out.String())
+	}
+}

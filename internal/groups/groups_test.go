@@ -42,7 +42,7 @@ func cluster(t *testing.T) (*kadm.Client, []kgo.Opt) {
 	t.Cleanup(cl.Close)
 	adm := kadm.NewClient(cl)
 	ctx := ctxT(t)
-	if _, err := topics.Create(ctx, adm, topics.Spec{Name: "events", Partitions: 2, ReplicationFactor: 3}); err != nil {
+	if _, err := topics.Create(ctx, cl, topics.Spec{Name: "events", Partitions: 2, ReplicationFactor: 3}); err != nil {
 		t.Fatal(err)
 	}
 	var recs []*kgo.Record

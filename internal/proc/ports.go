@@ -2,12 +2,14 @@ package proc
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // PortError says which port is taken and, where it can be found, by which
@@ -61,6 +63,45 @@ func FreePorts(n int) ([]int, error) {
 // PortOwner names the process listening on TCP port, as "PID N (comm)",
 // by reading /proc. It returns "" when it cannot tell.
 func PortOwner(port int) string {
+	inodes := listenInodes(port)
+	if len(inodes) == 0 {
+		return ""
+	}
+	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
+	for _, fd := range fds {
+		target, err := os.Readlink(fd)
+		if err != nil || !strings.HasPrefix(target, "socket:[") {
+			continue
+		}
+		if inodes[strings.TrimSuffix(strings.TrimPrefix(target, "socket:["), "]")] {
+			pidDir := filepath.Dir(filepath.Dir(fd))
+			comm, _ := os.ReadFile(filepath.Join(pidDir, "comm"))
+			return fmt.Sprintf("PID %s (%s)", filepath.Base(pidDir), strings.TrimSpace(string(comm)))
+		}
+	}
+	return ""
+}
+
+// AwaitPortsFree returns once a listen succeeds on every one of ports at
+// host: a stopped process's ports count as free only then. A port that a
+// program listens on fails at once with a *PortError naming its owner. A
+// port held only by the closing connections of a process that just died
+// (the kernel closes them in the background) is polled for up to bound,
+// said once through logf (nil is quiet); after that it fails naming the
+// port.
+func AwaitPortsFree(ctx context.Context, host string, ports []int, bound time.Duration, logf func(string, ...any)) error {
+	return AwaitPortsReleased(ctx, host, ports, bound, nil, logf)
+}
+
+// Listening reports whether any socket listens on TCP port, from
+// /proc/net/tcp and tcp6 (which show every user's sockets, even when
+// their process cannot be named).
+func Listening(port int) bool {
+	return len(listenInodes(port)) > 0
+}
+
+// listenInodes are the socket inodes listening on TCP port.
+func listenInodes(port int) map[string]bool {
 	inodes := map[string]bool{}
 	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		fh, err := os.Open(f)
@@ -83,20 +124,5 @@ func PortOwner(port int) string {
 		}
 		fh.Close()
 	}
-	if len(inodes) == 0 {
-		return ""
-	}
-	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
-	for _, fd := range fds {
-		target, err := os.Readlink(fd)
-		if err != nil || !strings.HasPrefix(target, "socket:[") {
-			continue
-		}
-		if inodes[strings.TrimSuffix(strings.TrimPrefix(target, "socket:["), "]")] {
-			pidDir := filepath.Dir(filepath.Dir(fd))
-			comm, _ := os.ReadFile(filepath.Join(pidDir, "comm"))
-			return fmt.Sprintf("PID %s (%s)", filepath.Base(pidDir), strings.TrimSpace(string(comm)))
-		}
-	}
-	return ""
+	return inodes
 }

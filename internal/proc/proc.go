@@ -84,8 +84,9 @@ func ReadPID(pidFile string) int {
 	return pid
 }
 
-// Alive returns the PID from pidFile and whether that process is alive
-// (and not a zombie).
+// Alive returns the PID from pidFile and whether that process still
+// exists. A zombie (exited, not yet reaped) still exists: until its parent
+// reaps it, its threads may still be tearing down and holding its sockets.
 func Alive(pidFile string) (int, bool) {
 	pid := ReadPID(pidFile)
 	if pid == 0 {
@@ -94,21 +95,12 @@ func Alive(pidFile string) (int, bool) {
 	return pid, PIDAlive(pid)
 }
 
-// PIDAlive reports whether the process pid exists and is not a zombie.
+// PIDAlive reports whether process pid still exists, zombies included: a
+// process counts as stopped only once it is reaped. Processes started by
+// Start are reaped by this process while it runs, else by init.
 func PIDAlive(pid int) bool {
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
-		return false
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true // no /proc: trust the signal
-	}
-	// The state is the field after the ")" that closes the command name.
-	s := string(b)
-	if i := strings.LastIndex(s, ")"); i >= 0 && i+2 < len(s) {
-		return s[i+2] != 'Z'
-	}
-	return true
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // Stop sends SIGTERM to the process in pidFile, waits up to grace for it to

@@ -2,8 +2,10 @@ package proc
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -106,5 +108,83 @@ func TestPortsFreeAndOwner(t *testing.T) {
 	}
 	if !strings.Contains(pe.Owner, "PID "+strconv.Itoa(os.Getpid())) {
 		t.Fatalf("owner %q, want this test's PID %d", pe.Owner, os.Getpid())
+	}
+}
+func TestAPortHeldWithoutAListenerIsWaitedFor(t *testing.T) {
+	// A connected socket bound to a port (as a dying process's closing
+	// connections are) keeps others from listening on it without listening
+	// itself; once it is gone, the port is free.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			accepted <- c
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := <-accepted
+	held := c.LocalAddr().(*net.TCPAddr).Port
+	if Listening(held) {
+		t.Fatalf("port %d shows as listening", held)
+	}
+	if !Listening(ln.Addr().(*net.TCPAddr).Port) {
+		t.Fatal("the listener's port does not show as listening")
+	}
+	waiting := make(chan string, 10)
+	logf := func(f string, a ...any) { waiting <- fmt.Sprintf(f, a...) }
+	done := make(chan error, 1)
+	go func() { done <- AwaitPortsFree(context.Background(), "127.0.0.1", []int{held}, time.Minute, logf) }()
+	select {
+	case line := <-waiting:
+		if !strings.Contains(line, fmt.Sprintf("port %d is still held", held)) {
+			t.Fatalf("progress line %q", line)
+		}
+	case err := <-done:
+		t.Fatalf("returned %v while the port was held", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no progress line within 10s")
+	}
+	// The far end closes first, so the held port does not linger in
+	// TIME-WAIT.
+	server.Close()
+	c.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting 10s after the port was released")
+	}
+}
+
+func TestAZombieCountsAsAliveUntilReaped(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	// Killed but not reaped: a zombie still holds its PID, so it has not
+	// stopped yet, and WaitExit must not say it has.
+	if !PIDAlive(pid) {
+		t.Fatal("a zombie counts as gone before it is reaped")
+	}
+	if WaitExit(context.Background(), pid, 300*time.Millisecond) {
+		t.Fatal("WaitExit returned true for an unreaped zombie")
+	}
+	_ = cmd.Wait()
+	if PIDAlive(pid) {
+		t.Fatal("a reaped process still counts as alive")
 	}
 }

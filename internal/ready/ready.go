@@ -1,7 +1,10 @@
-// Package ready waits until a cluster can really serve: every expected
-// broker is in the metadata, a controller is elected and a group
-// coordinator answers (which, on real Kafka, means the internal offsets
-// topic exists with its replicas). An open port is not enough.
+// Package ready waits until a cluster can really serve, for any client and
+// any consumer group: every expected broker is in the metadata, a
+// controller is elected, every partition of the internal topics
+// (__consumer_offsets, and __transaction_state where it exists) has a
+// live leader, and the coordinator of a group on each offsets partition
+// answers FindCoordinator and OffsetFetch. An open port is not enough, and
+// neither is one group coordinator.
 package ready
 
 import (
@@ -9,16 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/sethvargo/go-retry"
 	"github.com/twmb/franz-go/pkg/kadm"
 )
-
-// ProbeGroup is the consumer group whose coordinator the wait looks up.
-const ProbeGroup = "kafkastack-ready-probe"
 
 // Options bound and report a wait.
 type Options struct {
@@ -34,64 +32,8 @@ type Options struct {
 	AttemptTimeout time.Duration
 }
 
-// State is what the last probe saw.
-type State struct {
-	Brokers     []int32
-	Controller  int32
-	Coordinator int32
-	ClusterID   string
-	// LastErr is the last error a probe returned.
-	LastErr error
-}
-
-// Missing describes what the state lacks, e.g. "brokers 2/3 (missing 3)".
-func (s State) Missing(expected []int32) string {
-	var parts []string
-	have := map[int32]bool{}
-	for _, b := range s.Brokers {
-		have[b] = true
-	}
-	var missing []string
-	for _, id := range expected {
-		if !have[id] {
-			missing = append(missing, fmt.Sprint(id))
-		}
-	}
-	if len(missing) > 0 {
-		parts = append(parts, fmt.Sprintf("brokers %d/%d in metadata (missing %s)", len(expected)-len(missing), len(expected), strings.Join(missing, ", ")))
-	}
-	if s.Controller < 0 {
-		parts = append(parts, "no controller elected")
-	}
-	if s.Coordinator < 0 {
-		parts = append(parts, "no group coordinator")
-	}
-	return strings.Join(parts, "; ")
-}
-
-func (s State) line(expected []int32) string {
-	ctrl, coord := "-", "-"
-	if s.Controller >= 0 {
-		ctrl = fmt.Sprint(s.Controller)
-	}
-	if s.Coordinator >= 0 {
-		coord = fmt.Sprint(s.Coordinator)
-	}
-	have := 0
-	set := map[int32]bool{}
-	for _, b := range s.Brokers {
-		set[b] = true
-	}
-	for _, id := range expected {
-		if set[id] {
-			have++
-		}
-	}
-	return fmt.Sprintf("  brokers %d/%d, controller %s, group coordinator %s", have, len(expected), ctrl, coord)
-}
-
 // Wait probes until the cluster is ready or the timeout runs out. On
-// timeout the error names what was missing and the last error seen.
+// timeout the error names what was missing and wraps the last error seen.
 func Wait(ctx context.Context, adm *kadm.Client, o Options) (State, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 2 * time.Minute
@@ -110,7 +52,7 @@ func Wait(ctx context.Context, adm *kadm.Client, o Options) (State, error) {
 	err := retry.Do(ctx, b, func(ctx context.Context) error {
 		actx, acancel := context.WithTimeout(ctx, o.AttemptTimeout)
 		defer acancel()
-		st = probe(actx, adm, st)
+		st = Probe(actx, adm, o.Expected, st.LastErr)
 		if l := st.line(o.Expected); l != lastLine && o.Out != nil {
 			fmt.Fprintln(o.Out, l)
 			lastLine = l
@@ -125,38 +67,10 @@ func Wait(ctx context.Context, adm *kadm.Client, o Options) (State, error) {
 		if why == "" {
 			why = err.Error()
 		}
-		msg := fmt.Sprintf("cluster not ready after %s: %s", o.Timeout, why)
 		if st.LastErr != nil {
-			msg += fmt.Sprintf("; last error: %v", st.LastErr)
+			return st, fmt.Errorf("cluster not ready after %s: %s; last error: %w", o.Timeout, why, st.LastErr)
 		}
-		return st, errors.New(msg)
+		return st, fmt.Errorf("cluster not ready after %s: %s", o.Timeout, why)
 	}
 	return st, nil
-}
-
-// probe runs one round: metadata, then the group coordinator.
-func probe(ctx context.Context, adm *kadm.Client, prev State) State {
-	st := State{Controller: -1, Coordinator: -1, LastErr: prev.LastErr}
-	// kadm caches metadata for seconds; asking for authorized operations
-	// bypasses that cache, so every probe sees the cluster as it is now.
-	m, err := adm.BrokerMetadata(kadm.WithAuthorizedOps(ctx))
-	if err != nil {
-		st.LastErr = err
-		return st
-	}
-	st.ClusterID = m.Cluster
-	st.Controller = m.Controller
-	for _, b := range m.Brokers {
-		st.Brokers = append(st.Brokers, b.NodeID)
-	}
-	sort.Slice(st.Brokers, func(i, j int) bool { return st.Brokers[i] < st.Brokers[j] })
-	resp := adm.FindGroupCoordinators(ctx, ProbeGroup)
-	if r, ok := resp[ProbeGroup]; ok {
-		if r.Err != nil {
-			st.LastErr = fmt.Errorf("finding the group coordinator: %w", r.Err)
-		} else {
-			st.Coordinator = r.NodeID
-		}
-	}
-	return st
 }

@@ -119,7 +119,7 @@ func TestPersistencePassesOnEmbeddedAndLeavesTheClusterUpAndEmpty(t *testing.T) 
 	for _, st := range rep.Steps {
 		names = append(names, st.Name)
 	}
-	if got := strings.Join(names, ","); got != "up,topic,produce,commit half,down,up,offsets kept,read back,group resumes,clean,up,data gone" {
+	if got := strings.Join(names, ","); got != "up,others,topic,produce,commit half,down,up,offsets kept,read back,group resumes,clean,up,data gone" {
 		t.Fatalf("steps %s", got)
 	}
 	for _, want := range []string{"STEP", "DURATION", "PASS"} {
@@ -135,10 +135,13 @@ func TestPersistencePassesOnEmbeddedAndLeavesTheClusterUpAndEmpty(t *testing.T) 
 	}
 }
 
-// noControl is a runtime that cannot stop one broker, like external.
+// noControl is a runtime that can neither stop one broker nor be stopped
+// itself, like external; its name is its own, so that only capabilities
+// can tell.
 type noControl struct{ cluster.Runtime }
 
-func (noControl) Name() string { return "external" }
+func (noControl) Name() string { return "someone-else's" }
+func (noControl) Unmanaged()   {}
 
 func TestRuntimesThatCannotStopBrokersAreRefusedInOneLine(t *testing.T) {
 	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
@@ -149,11 +152,11 @@ func TestRuntimesThatCannotStopBrokersAreRefusedInOneLine(t *testing.T) {
 	}
 	s := &stack.Stack{Env: base.Env, Runtime: noControl{}}
 	_, err = Failover(context.Background(), s, FailoverOptions{}, &bytes.Buffer{})
-	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "the external runtime cannot") || strings.Contains(err.Error(), "\n") {
+	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "the someone-else's runtime cannot") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("failover: err = %v", err)
 	}
 	_, err = Persistence(context.Background(), s, PersistenceOptions{}, &bytes.Buffer{})
-	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "external runtime does not allow") || strings.Contains(err.Error(), "\n") {
+	if !errors.Is(err, cluster.ErrNotSupported) || !strings.Contains(err.Error(), "the someone-else's runtime does not allow") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("persistence: err = %v", err)
 	}
 }
@@ -208,4 +211,51 @@ func TestFailoverRestoresBrokersAndDeletesItsTopicWhenItFails(t *testing.T) {
 	if td.Has(rep.Topic) {
 		t.Fatalf("topic %s left behind by a failed run", rep.Topic)
 	}
+}
+
+func TestPersistenceAsksBeforeDeletingOtherTopics(t *testing.T) {
+	s := embeddedStack(t, map[string]string{"KAFKA_RECORDS": "50"})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := s.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adm, cl, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := adm.CreateTopic(ctx, 1, 1, nil, "users-own-topic"); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	no := func(q string) (bool, error) { asked = append(asked, q); return false, nil }
+	var out bytes.Buffer
+	_, err = Persistence(ctx, s, PersistenceOptions{Confirm: no}, &out)
+	if !errors.Is(err, ErrNotConfirmed) || !strings.Contains(err.Error(), "users-own-topic") || !strings.Contains(err.Error(), "KAFKA_YES=1") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(asked) != 1 || !strings.Contains(asked[0], "users-own-topic") {
+		t.Fatalf("asked %q", asked)
+	}
+	if err := topicsHave(ctx, adm, "users-own-topic"); err != nil {
+		t.Fatalf("after a no: %v", err)
+	}
+	// KAFKA_YES=1 answers for CI.
+	s.Env.Config.Yes = true
+	out.Reset()
+	if _, err := Persistence(ctx, s, PersistenceOptions{}, &out); err != nil {
+		t.Fatalf("with KAFKA_YES=1: %v\n%s", err, out.String())
+	}
+}
+
+func topicsHave(ctx context.Context, adm *kadm.Client, topic string) error {
+	tds, err := adm.ListTopics(ctx)
+	if err != nil {
+		return err
+	}
+	if !tds.Has(topic) {
+		return fmt.Errorf("topic %s is gone", topic)
+	}
+	return nil
 }

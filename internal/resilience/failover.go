@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/config"
 	"kafkastack/internal/e2e"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
@@ -41,15 +39,9 @@ type FailoverOptions struct {
 	SkipUp bool
 }
 
-// Failover phases' replication settings: three replicas, two of which must
-// have a write before it is acknowledged.
-const (
-	FailoverReplicationFactor = 3
-	FailoverMinInsyncReplicas = 2
-	// DefaultFailoverRecords is the stream's length when KAFKA_RECORDS is
-	// not set.
-	DefaultFailoverRecords = 3000
-)
+// DefaultFailoverRecords is the failover stream's length when
+// KAFKA_RECORDS is not set.
+const DefaultFailoverRecords = 3000
 
 // Failover runs the broker-failure proof on s and prints its tables to out:
 // a run-unique topic (RF 3, min.insync.replicas 2) takes a paced stream
@@ -62,19 +54,57 @@ const (
 func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Writer) (*FailoverReport, error) {
 	bc, ok := s.Runtime.(cluster.BrokerControl)
 	if !ok {
-		return nil, fmt.Errorf("e2e:failover needs a runtime that can stop one broker, and the %s runtime cannot: %w", s.Runtime.Name(), cluster.ErrNotSupported)
+		return nil, fmt.Errorf("failover needs a runtime that can stop one broker, and the %s runtime cannot: %w", s.Runtime.Name(), cluster.ErrNotSupported)
 	}
-	cfg := s.Env.Config
-	ids := s.Env.Topology.IDs()
-	if len(ids) < FailoverReplicationFactor {
-		return nil, fmt.Errorf("e2e:failover needs at least %d brokers, the topology has %d", FailoverReplicationFactor, len(ids))
+	n, err := o.validate(s)
+	if err != nil {
+		return nil, err
+	}
+	f := &failover{s: s, o: o, bc: bc, out: out, n: n, down: map[int32]bool{}}
+	f.rep = &FailoverReport{Runtime: s.Runtime.Name(), Killed: -1, Simulated: cluster.Simulated(s.Runtime)}
+	f.rep.TwoDown.Enforced = !f.rep.Simulated
+	if !o.SkipUp {
+		if err := s.Up(ctx); err != nil {
+			return f.rep, err
+		}
+	}
+	if f.r, err = openStreamRun(ctx, s, "failover", o.Interval); err != nil {
+		return f.rep, err
+	}
+	f.rep.Run, f.rep.Topic = f.r.run, f.r.topic
+	defer f.r.close(out)
+	defer f.restartDown()
+	defer func() {
+		if !f.rep.Completed {
+			f.rep.Summary = f.r.ledger.Summary()
+			f.rep.Write(out)
+		}
+	}()
+	fmt.Fprintf(out, "failover run %s: %d records to %s on the %s runtime (replication factor %d, min.insync.replicas %d)\n",
+		f.r.run, n, f.r.topic, f.rep.Runtime, FaultReplicationFactor, FaultMinInsyncReplicas)
+	if f.rep.Simulated {
+		fmt.Fprintln(out, "note: the embedded runtime is a simulation (kfake): replication is not real, a stopped broker's partitions move at once, and min.insync.replicas is not enforced; the two-down refusal is reported, not asserted")
+	}
+	for _, step := range []func(context.Context) error{f.allUp, f.oneDown, f.oneBack, f.twoDown, f.finish} {
+		if err := step(ctx); err != nil {
+			return f.rep, err
+		}
+	}
+	return f.rep, f.verdict(ctx)
+}
+
+// validate checks the options against the topology and fills defaults; it
+// returns the stream's length.
+func (o *FailoverOptions) validate(s *stack.Stack) (int64, error) {
+	if ids := s.Env.Topology.IDs(); len(ids) < FaultReplicationFactor {
+		return 0, fmt.Errorf("failover needs at least %d brokers, the topology has %d", FaultReplicationFactor, len(ids))
 	}
 	n := o.Records
 	if n <= 0 {
-		n = int64(cfg.Records)
+		n = int64(s.Env.Config.Records)
 	}
 	if n < 10 {
-		return nil, fmt.Errorf("e2e:failover needs at least 10 records, got %d", n)
+		return 0, fmt.Errorf("failover needs at least 10 records, got %d", n)
 	}
 	if o.Interval <= 0 {
 		o.Interval = time.Millisecond
@@ -86,234 +116,181 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 		o.ProbeTimeout = 8 * time.Second
 	}
 	if o.NoticeTimeout <= 0 {
-		o.NoticeTimeout = min(cfg.ReadyTimeout, 60*time.Second)
+		o.NoticeTimeout = min(s.Env.Config.ReadyTimeout, 60*time.Second)
 	}
-	run := verify.NewRunID()
-	rep := &FailoverReport{
-		Run: run, Topic: "failover-" + run, Runtime: s.Runtime.Name(), Killed: -1,
-		Simulated: s.Runtime.Name() == string(config.RuntimeEmbedded),
-	}
-	rep.TwoDown.Enforced = !rep.Simulated
-	fmt.Fprintf(out, "failover run %s: %d records to %s on the %s runtime (replication factor %d, min.insync.replicas %d)\n",
-		run, n, rep.Topic, rep.Runtime, FailoverReplicationFactor, FailoverMinInsyncReplicas)
-	if rep.Simulated {
-		fmt.Fprintln(out, "note: the embedded runtime is a simulation (kfake): replication is not real, a stopped broker's partitions move at once, and min.insync.replicas is not enforced; the two-down refusal is reported, not asserted")
-	}
+	return n, nil
+}
 
-	if !o.SkipUp {
-		if err := s.Up(ctx); err != nil {
-			return rep, err
+// failover is one run's state between its steps.
+type failover struct {
+	s    *stack.Stack
+	o    FailoverOptions
+	bc   cluster.BrokerControl
+	out  io.Writer
+	n    int64
+	r    *streamRun
+	rep  *FailoverReport
+	down map[int32]bool // brokers this run stopped and has not restarted
+}
+
+// restartDown starts again every broker the run stopped, whatever happened.
+func (f *failover) restartDown() {
+	for id := range f.down {
+		rctx, rcancel := context.WithTimeout(context.Background(), f.s.Env.Config.ReadyTimeout)
+		if err := f.bc.StartBroker(rctx, id); err != nil {
+			fmt.Fprintf(f.out, "warning: restarting broker %d: %v\n", id, err)
+		} else {
+			fmt.Fprintf(f.out, "broker %d restarted\n", id)
 		}
+		rcancel()
 	}
-	adm, acl, err := s.Admin()
-	if err != nil {
-		return rep, err
-	}
-	defer acl.Close()
-	spec := topics.Spec{
-		Name: rep.Topic, Partitions: cfg.Partitions, ReplicationFactor: FailoverReplicationFactor,
-		Configs: map[string]string{"min.insync.replicas": strconv.Itoa(FailoverMinInsyncReplicas)},
-	}
-	tctx, tcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
-	defer tcancel()
-	if _, err := topics.Create(tctx, adm, spec); err != nil {
-		return rep, fmt.Errorf("creating the failover topic: %w", err)
-	}
-	group := "kafkastack-failover-" + run
-	defer cleanupTopic(adm, rep.Topic, group, out)
-	start, err := e2e.EndOffsets(tctx, adm, rep.Topic)
-	if err != nil {
-		return rep, err
-	}
+}
 
-	// The stream: an idempotent acks=all producer (the stack's defaults)
-	// that refreshes metadata quickly once a leader is gone.
-	pcl, err := s.Client(kgo.MetadataMinAge(250 * time.Millisecond))
-	if err != nil {
-		return rep, err
-	}
-	ledger := NewLedger(nil)
-	sctx, scancel := context.WithCancel(ctx)
-	st := newStream(pcl, rep.Topic, run, e2e.DefaultRecordSize, o.Interval, ledger)
-	st.start(sctx)
-	stopped := false
-	stopStream := func() {
-		if !stopped {
-			stopped = true
-			scancel()
-			pcl.Close()
-			st.wait()
-		}
-	}
-	defer stopStream()
+// allUp: every broker up, the stream starts.
+func (f *failover) allUp(ctx context.Context) error {
+	f.r.ledger.Phase("all up")
+	return f.r.produceTo(ctx, f.n/5, "with every broker up")
+}
 
-	// Brokers this run stopped are started again, whatever happens.
-	down := map[int32]bool{}
-	defer func() {
-		for id := range down {
-			rctx, rcancel := context.WithTimeout(context.Background(), cfg.ReadyTimeout)
-			if err := bc.StartBroker(rctx, id); err != nil {
-				fmt.Fprintf(out, "warning: restarting broker %d: %v\n", id, err)
-			} else {
-				fmt.Fprintf(out, "broker %d restarted\n", id)
-			}
-			rcancel()
-		}
-	}()
-	defer func() {
-		if !rep.Completed {
-			rep.Summary = ledger.Summary()
-			rep.Write(out)
-		}
-	}()
-	bounded := func(fn func(context.Context) error) error {
-		c, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
-		defer cancel()
-		return fn(c)
-	}
-
-	// Phase 1: all brokers up, the stream starts.
-	b1, b2, b3 := n/5, 2*n/5, 3*n/5
-	ledger.Phase("all up")
-	st.allow(b1)
-	if err := bounded(st.waitResolved); err != nil {
-		return rep, fmt.Errorf("producing with every broker up: %w", err)
-	}
-
-	// Phase 2: one broker killed just as the stream goes on, so that
-	// records are in flight while the cluster notices and moves leaders.
-	state, err := currentState(ctx, adm, rep.Topic, cfg.ReadyTimeout)
+// oneDown: one broker killed just as the stream goes on, so that records
+// are in flight while the cluster notices and moves leaders.
+func (f *failover) oneDown(ctx context.Context) error {
+	state, err := f.r.state(ctx)
 	if err != nil {
-		return rep, err
+		return err
 	}
-	st.allow(b2)
-	killed, err := killOne(ctx, bc, pickOne(state), ledger, out)
+	f.r.st.allow(2 * f.n / 5)
+	killed, err := killOne(ctx, f.bc, pickOne(state), f.r.ledger, f.out)
 	if err != nil {
-		return rep, err
+		return err
 	}
-	down[killed] = true
-	rep.Killed = killed
-	rep.Noticed, err = waitState(ctx, adm, rep.Topic, cfg.ReadyTimeout, func(cs clusterState) (bool, string) {
+	f.down[killed] = true
+	f.rep.Killed = killed
+	f.rep.Noticed, err = f.r.waitState(ctx, f.s.Env.Config.ReadyTimeout, func(cs clusterState) (bool, string) {
 		return cs.noticed([]int32{killed}, false)
 	})
 	if err != nil {
-		return rep, fmt.Errorf("broker %d down: waiting for the cluster to move its partitions: %w", killed, err)
+		return fmt.Errorf("broker %d down: waiting for the cluster to move its partitions: %w", killed, err)
 	}
-	fmt.Fprintf(out, "broker %d down: partitions moved and ISR shrunk after %s\n", killed, ms(rep.Noticed))
-	if err := bounded(st.waitResolved); err != nil {
-		return rep, fmt.Errorf("producing with broker %d down: %w", killed, err)
-	}
+	fmt.Fprintf(f.out, "broker %d down: partitions moved and ISR shrunk after %s\n", killed, ms(f.rep.Noticed))
+	return f.r.produceTo(ctx, 2*f.n/5, fmt.Sprintf("with broker %d down", killed))
+}
 
-	// Phase 3: the broker comes back; the stream goes on while it catches up.
-	ledger.Phase(fmt.Sprintf("broker %d restarting", killed))
-	st.allow(b3)
+// oneBack: the broker comes back; the stream goes on while it catches up.
+func (f *failover) oneBack(ctx context.Context) error {
+	killed := f.rep.Killed
+	f.r.ledger.Phase(fmt.Sprintf("broker %d restarting", killed))
+	f.r.st.allow(3 * f.n / 5)
 	restartAt := time.Now()
-	if err := bc.StartBroker(ctx, killed); err != nil {
-		return rep, fmt.Errorf("restarting broker %d: %w", killed, err)
+	if err := f.bc.StartBroker(ctx, killed); err != nil {
+		return fmt.Errorf("restarting broker %d: %w", killed, err)
 	}
-	delete(down, killed)
-	if _, err := waitState(ctx, adm, rep.Topic, cfg.ReadyTimeout, func(cs clusterState) (bool, string) {
-		return cs.fullISR(ids, FailoverReplicationFactor)
-	}); err != nil {
-		return rep, fmt.Errorf("broker %d restarted: waiting for a full ISR: %w", killed, err)
+	delete(f.down, killed)
+	if err := f.r.awaitFullISR(ctx, fmt.Sprintf("broker %d restarted", killed)); err != nil {
+		return err
 	}
-	rep.ISRFull = time.Since(restartAt)
-	fmt.Fprintf(out, "broker %d restarted: every partition has %d in-sync replicas after %s\n", killed, FailoverReplicationFactor, ms(rep.ISRFull))
-	if err := bounded(st.waitResolved); err != nil {
-		return rep, fmt.Errorf("producing after broker %d restarted: %w", killed, err)
-	}
+	f.rep.ISRFull = time.Since(restartAt)
+	fmt.Fprintf(f.out, "broker %d restarted: every partition has %d in-sync replicas after %s\n", killed, FaultReplicationFactor, ms(f.rep.ISRFull))
+	return f.r.produceTo(ctx, 3*f.n/5, fmt.Sprintf("after broker %d restarted", killed))
+}
 
-	// Phase 4: two brokers down; the stream pauses and a probe must be
-	// refused.
-	if state, err = currentState(ctx, adm, rep.Topic, cfg.ReadyTimeout); err != nil {
-		return rep, err
-	}
-	victims, err := killTwo(ctx, bc, state, down, out)
+// twoDown: every broker but one down; the stream pauses and a probe must
+// be refused. Where the brokers were a majority of the KRaft controller
+// quorum, the cluster cannot change its metadata any more, so the wait
+// for it to notice is skipped and the lost quorum named.
+func (f *failover) twoDown(ctx context.Context) error {
+	state, err := f.r.state(ctx)
 	if err != nil {
-		return rep, err
+		return err
 	}
-	td := &rep.TwoDown
+	victims, err := killTwo(ctx, f.bc, state, f.down, f.out)
+	if err != nil {
+		return err
+	}
+	td := &f.rep.TwoDown
 	td.Brokers = victims
-	ledger.Phase(fmt.Sprintf("brokers %s down (stream paused)", idList(victims)))
-	td.Noticed, err = waitState(ctx, adm, rep.Topic, o.NoticeTimeout, func(cs clusterState) (bool, string) {
+	f.r.ledger.Phase(fmt.Sprintf("brokers %s down (stream paused)", idList(victims)))
+	voters := f.s.Env.Topology.QuorumVoters()
+	if up := votersLeft(voters, victims); len(voters) > 0 && 2*up <= len(voters) {
+		td.Noticed, td.QuorumLost = -1, fmt.Sprintf("%d of %d controller quorum voters up", up, len(voters))
+		fmt.Fprintf(f.out, "brokers %s down: the KRaft controller quorum is lost (%s), so the cluster cannot take them out of the ISR; probing at once\n", idList(victims), td.QuorumLost)
+	} else if td.Noticed, err = f.r.waitState(ctx, f.o.NoticeTimeout, func(cs clusterState) (bool, string) {
 		return cs.noticed(victims, true)
-	})
-	if err != nil {
+	}); err != nil {
 		td.Noticed = -1
-		fmt.Fprintf(out, "brokers %s down: the cluster had not taken them out after %s (%v); probing anyway\n", idList(victims), o.NoticeTimeout, err)
+		fmt.Fprintf(f.out, "brokers %s down: the cluster had not taken them out after %s (%v); probing anyway\n", idList(victims), f.o.NoticeTimeout, err)
 	} else {
-		fmt.Fprintf(out, "brokers %s down: taken out of the ISR after %s\n", idList(victims), ms(td.Noticed))
+		fmt.Fprintf(f.out, "brokers %s down: taken out of the ISR after %s\n", idList(victims), ms(td.Noticed))
 	}
-	probeRun := run + "-probe"
-	if err := probe(ctx, s, rep.Topic, probeRun, o, td); err != nil {
-		return rep, err
+	if err := probe(ctx, f.s, f.r.topic, f.r.run+"-probe", f.o, td); err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "brokers %s down: %d of %d probe records acknowledged%s%s\n", idList(victims), td.Acked, td.Sent, refusedText(td.Refused), answersText(td.Answers))
+	fmt.Fprintf(f.out, "brokers %s down: %d of %d probe records acknowledged%s%s\n", idList(victims), td.Acked, td.Sent, refusedText(td.Refused), answersText(td.Answers))
 	restoreAt := time.Now()
 	for _, id := range victims {
-		if err := bc.StartBroker(ctx, id); err != nil {
-			return rep, fmt.Errorf("restarting broker %d: %w", id, err)
+		if err := f.bc.StartBroker(ctx, id); err != nil {
+			return fmt.Errorf("restarting broker %d: %w", id, err)
 		}
-		delete(down, id)
+		delete(f.down, id)
 	}
-	if _, err := waitState(ctx, adm, rep.Topic, cfg.ReadyTimeout, func(cs clusterState) (bool, string) {
-		return cs.fullISR(ids, FailoverReplicationFactor)
-	}); err != nil {
-		return rep, fmt.Errorf("brokers %s restarted: waiting for a full ISR: %w", idList(victims), err)
+	if err := f.r.awaitFullISR(ctx, fmt.Sprintf("brokers %s restarted", idList(victims))); err != nil {
+		return err
 	}
 	td.ISRFull = time.Since(restoreAt)
-	fmt.Fprintf(out, "brokers %s restarted: every partition has %d in-sync replicas after %s\n", idList(victims), FailoverReplicationFactor, ms(td.ISRFull))
+	fmt.Fprintf(f.out, "brokers %s restarted: every partition has %d in-sync replicas after %s\n", idList(victims), FaultReplicationFactor, ms(td.ISRFull))
+	return nil
+}
 
-	// Phase 5: all up again; the stream finishes.
-	ledger.Phase("all up again")
-	st.allow(n)
-	if err := bounded(st.waitResolved); err != nil {
-		return rep, fmt.Errorf("producing after every broker is back: %w", err)
-	}
-	stopStream()
-	rep.Summary = ledger.Summary()
-
-	// Read back everything written since the topic was created.
-	var end e2e.Offsets
-	if err := bounded(func(c context.Context) error {
-		end, err = e2e.EndOffsets(c, adm, rep.Topic)
-		return err
-	}); err != nil {
-		return rep, err
-	}
-	opts, err := s.ClientOpts()
-	if err != nil {
-		return rep, err
-	}
-	var recs []verify.Record
-	if err := bounded(func(c context.Context) error {
-		return retryTransient(c, func(c context.Context) error {
-			recs, err = e2e.Consume(c, opts, adm, group, rep.Topic, start, end, e2e.DefaultRecordSize)
-			return err
-		})
-	}); err != nil {
-		return rep, fmt.Errorf("reading back: %w", err)
-	}
-	for _, r := range recs {
-		if r.Run == probeRun {
-			td.Visible++
+// votersLeft counts the voters not among down.
+func votersLeft(voters, down []int32) int {
+	n := 0
+	for _, v := range voters {
+		if !has(down, v) {
+			n++
 		}
 	}
-	rep.Result, rep.Partitions = Account(run, rep.Summary.Sent, rep.Summary.Acks, recs)
-	rep.Completed = true
+	return n
+}
+
+// finish: all up again; the stream finishes and everything is read back.
+func (f *failover) finish(ctx context.Context) error {
+	f.r.ledger.Phase("all up again")
+	if err := f.r.produceTo(ctx, f.n, "after every broker is back"); err != nil {
+		return err
+	}
+	f.r.stopStream()
+	f.rep.Summary = f.r.ledger.Summary()
+	recs, err := f.r.readBack(ctx)
+	if err != nil {
+		return err
+	}
+	probeRun := f.r.run + "-probe"
+	for _, r := range recs {
+		if r.Run == probeRun {
+			f.rep.TwoDown.Visible++
+		}
+	}
+	f.rep.Result, f.rep.Partitions = Account(f.r.run, f.rep.Summary.Sent, f.rep.Summary.Acks, recs)
+	f.rep.Completed = true
+	return nil
+}
+
+// verdict prints the report and PASS or FAIL.
+func (f *failover) verdict(context.Context) error {
+	rep, out := f.rep, f.out
 	fmt.Fprintln(out)
 	rep.Write(out)
 	if err := rep.Err(); err != nil {
 		fmt.Fprintf(out, "FAIL: %v\n", err)
-		return rep, err
+		return err
 	}
 	refusal := "refused with two brokers down"
-	if !td.Enforced {
+	if !rep.TwoDown.Enforced {
 		refusal = "two-down refusal not enforced (simulated replication)"
 	}
 	fmt.Fprintf(out, "PASS: %d sent, %d acknowledged, %d read back; 0 lost, 0 duplicated, 0 out of order; %s\n",
 		rep.Summary.Sent, rep.Summary.Acked, rep.Result.Read, refusal)
-	return rep, nil
+	return nil
 }
 
 // currentState reads the topic's metadata, retrying within the bound.
@@ -428,7 +405,26 @@ func probe(ctx context.Context, s *stack.Stack, topic, run string, o FailoverOpt
 		<-done
 	}
 	td.Answers = heard.snapshot()
+	attributeTimeouts(td)
 	return nil
+}
+
+// attributeTimeouts names the brokers' answer as the reason for probe
+// records that kept being refused until they timed out: a record that
+// runs out of time only says "timed out", while the brokers said why.
+func attributeTimeouts(td *TwoDown) {
+	n := td.Refused[ReasonTimedOut]
+	top, most := "", 0
+	for code, c := range td.Answers {
+		if c > most || (c == most && code < top) {
+			top, most = code, c
+		}
+	}
+	if n == 0 || top == "" {
+		return
+	}
+	delete(td.Refused, ReasonTimedOut)
+	td.Refused[top+" (retried until timed out)"] += n
 }
 
 // cleanupTopic deletes the run's topic and group, warning on failure.

@@ -57,6 +57,13 @@ type Ledger struct {
 	stallStart time.Time
 	longest    time.Duration
 	longestIn  string
+	// ackTimes are each ack's send and ack times, in ack order.
+	ackTimes []ackTime
+}
+
+type ackTime struct {
+	partition int32
+	sent, at  time.Time
 }
 
 // NewLedger returns an empty ledger in phase "start". now is the clock;
@@ -103,6 +110,7 @@ func (l *Ledger) Acked(seq int64, partition int32, offset int64) {
 	l.phases[st.phase].Acked++
 	l.closeStall(t)
 	l.acks = append(l.acks, Ack{Seq: seq, Partition: partition, Offset: offset})
+	l.ackTimes = append(l.ackTimes, ackTime{partition: partition, sent: st.sent, at: t})
 	l.inFlight--
 	l.stallStart = t
 }
@@ -202,4 +210,19 @@ func (l *Ledger) Summary() Summary {
 	}
 	sort.Slice(s.Acks, func(i, j int) bool { return s.Acks[i].Seq < s.Acks[j].Seq })
 	return s
+}
+
+// FlowedAgain is how long after t the first record sent at or after t was
+// acknowledged on one of partitions (any partition when none is given),
+// and whether one was.
+func (l *Ledger) FlowedAgain(t time.Time, partitions ...int32) (time.Duration, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, a := range l.ackTimes {
+		if a.sent.Before(t) || (len(partitions) > 0 && !has(partitions, a.partition)) {
+			continue
+		}
+		return a.at.Sub(t), true
+	}
+	return 0, false
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/config"
 	"kafkastack/internal/e2e"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
@@ -27,6 +26,45 @@ import (
 type PersistenceOptions struct {
 	// Records is how many records are produced (0: KAFKA_RECORDS).
 	Records int64
+	// Confirm asks the user a yes/no question; nil means nobody can be
+	// asked. It is asked before clean would delete topics the run did not
+	// create, unless KAFKA_YES=1.
+	Confirm func(question string) (bool, error)
+}
+
+// ErrNotConfirmed is returned when the run would delete topics it did not
+// create and nobody said yes.
+var ErrNotConfirmed = errors.New("not confirmed")
+
+// guardOthers lists the topics other than the run's own (internal topics
+// aside) and, when there are any, asks o.Confirm whether clean may delete
+// them; without KAFKA_YES=1 or a yes it fails with ErrNotConfirmed,
+// naming them.
+func guardOthers(ctx context.Context, s *stack.Stack, o PersistenceOptions, own string) error {
+	if s.Env.Config.Yes {
+		return nil
+	}
+	var others []string
+	err := withAdminErr(s, func(adm *kadm.Client) error {
+		ds, err := topics.List(ctx, adm)
+		for _, d := range ds {
+			if d.Name != own {
+				others = append(others, d.Name)
+			}
+		}
+		return err
+	})
+	if err != nil || len(others) == 0 {
+		return err
+	}
+	q := fmt.Sprintf("the persistence proof ends with clean, which deletes every topic of this cluster, also %s", strings.Join(others, ", "))
+	if o.Confirm != nil {
+		ok, err := o.Confirm(q + ". Go on?")
+		if err != nil || ok {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: %w (set KAFKA_YES=1 to allow it, as CI does)", q, ErrNotConfirmed)
 }
 
 // PersistenceStep is one row of the persistence table.
@@ -58,8 +96,8 @@ type PersistenceReport struct {
 // cannot be stopped (external), and otherwise names the step and the
 // assertion that failed.
 func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out io.Writer) (*PersistenceReport, error) {
-	if s.Runtime.Name() == string(config.RuntimeExternal) {
-		return nil, fmt.Errorf("e2e:persistence stops and cleans the cluster, which the external runtime does not allow: %w", cluster.ErrNotSupported)
+	if !cluster.Managed(s.Runtime) {
+		return nil, fmt.Errorf("the persistence proof stops and cleans the cluster, which the %s runtime does not allow: %w", s.Runtime.Name(), cluster.ErrNotSupported)
 	}
 	cfg := s.Env.Config
 	n := o.Records
@@ -73,7 +111,7 @@ func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out 
 	rep := &PersistenceReport{Run: run, Topic: "persistence-" + run, Group: "kafkastack-persistence-" + run, Runtime: s.Runtime.Name()}
 	fmt.Fprintf(out, "persistence run %s: %d records to %s on the %s runtime; this run ends with clean: the cluster's data is deleted\n",
 		run, n, rep.Topic, rep.Runtime)
-	err := persist(ctx, s, rep, n)
+	err := persist(ctx, s, o, rep, n)
 	rep.write(out)
 	if err != nil {
 		fmt.Fprintf(out, "FAIL: %v\n", err)
@@ -83,225 +121,228 @@ func Persistence(ctx context.Context, s *stack.Stack, o PersistenceOptions, out 
 	return rep, nil
 }
 
-// persist runs the steps of Persistence, recording each in rep.
-func persist(ctx context.Context, s *stack.Stack, rep *PersistenceReport, n int64) error {
-	cfg, run := s.Env.Config, rep.Run
-	step := func(name string, fn func(ctx context.Context) (string, error)) error {
-		c, cancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
-		defer cancel()
-		start := time.Now()
-		detail, err := fn(c)
-		if err != nil {
-			detail = "FAILED"
-		}
-		rep.Steps = append(rep.Steps, PersistenceStep{Name: name, Duration: time.Since(start), Detail: detail})
-		if err != nil {
-			return fmt.Errorf("persistence step %s: %w", name, err)
-		}
-		return nil
-	}
-	withAdmin := func(fn func(adm *kadm.Client) (string, error)) (string, error) {
-		adm, cl, err := s.Admin()
-		if err != nil {
-			return "", err
-		}
-		defer cl.Close()
-		return fn(adm)
-	}
-	up := func(c context.Context) (string, error) {
-		return fmt.Sprintf("%d brokers ready", len(s.ExpectedBrokers())), s.Up(c)
-	}
+// persistence is one run's state between its steps.
+type persistence struct {
+	s                *stack.Stack
+	o                PersistenceOptions
+	rep              *PersistenceReport
+	n                int64
+	start, end, half e2e.Offsets
+	prod             e2e.Produced
+}
 
-	if err := step("up", up); err != nil {
-		return err
+// persist runs the steps of Persistence, recording each in rep, and stops
+// at the first that fails. Before anything is written it asks whether
+// clean may delete the cluster's other topics.
+func persist(ctx context.Context, s *stack.Stack, o PersistenceOptions, rep *PersistenceReport, n int64) error {
+	p := &persistence{s: s, o: o, rep: rep, n: n}
+	guard := func(c context.Context) (string, error) {
+		return "no other topics, or deleting them is allowed", guardOthers(c, s, o, rep.Topic)
 	}
-	spec := topics.Spec{
-		Name: rep.Topic, Partitions: cfg.Partitions, ReplicationFactor: cfg.ReplicationFactor,
-		Configs: map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
-	}
-	var start, end, half e2e.Offsets
-	if err := step("topic", func(c context.Context) (string, error) {
-		return withAdmin(func(adm *kadm.Client) (string, error) {
-			if _, err := topics.Create(c, adm, spec); err != nil {
-				return "", err
-			}
-			var err error
-			start, err = e2e.EndOffsets(c, adm, rep.Topic)
-			return fmt.Sprintf("%s created (%d partitions, replication factor %d)", rep.Topic, spec.Partitions, spec.ReplicationFactor), err
-		})
-	}); err != nil {
-		return err
-	}
-	var prod e2e.Produced
-	if err := step("produce", func(c context.Context) (string, error) {
-		cl, err := s.Client()
-		if err != nil {
-			return "", err
-		}
-		defer cl.Close()
-		if prod, err = e2e.Produce(c, cl, rep.Topic, run, n, e2e.DefaultRecordSize); err != nil {
-			return "", err
-		}
-		if prod.Failed > 0 {
-			return "", fmt.Errorf("%d of %d records were not acknowledged: %w", prod.Failed, n, prod.FirstErr)
-		}
-		return fmt.Sprintf("%d records acknowledged", len(prod.Acked)), withAdminErr(s, func(adm *kadm.Client) error {
-			end, err = e2e.EndOffsets(c, adm, rep.Topic)
+	for _, st := range []struct {
+		name string
+		fn   func(context.Context) (string, error)
+	}{
+		{"up", p.up}, {"others", guard}, {"topic", p.topic}, {"produce", p.produce}, {"commit half", p.commitHalf},
+		{"down", p.down}, {"up", p.up}, {"offsets kept", p.offsetsKept}, {"read back", p.readBack},
+		{"group resumes", p.groupResumes}, {"clean", p.clean}, {"up", p.up}, {"data gone", p.dataGone},
+	} {
+		if err := p.step(ctx, st.name, st.fn); err != nil {
 			return err
-		})
-	}); err != nil {
-		return err
-	}
-	half = Halfway(start, end)
-	if err := step("commit half", func(c context.Context) (string, error) {
-		opts, err := s.ClientOpts()
-		if err != nil {
-			return "", err
 		}
-		var read int
-		if err := retryTransient(c, func(c context.Context) error {
-			read, err = CommitUpTo(c, opts, rep.Group, rep.Topic, half)
-			return err
-		}); err != nil {
-			return "", err
-		}
-		rep.Committed, err = committedOffsets(c, s, rep.Group, rep.Topic)
-		if err != nil {
-			return "", err
-		}
-		if err := SameOffsets(rep.Committed, nonZero(half, start)); err != nil {
-			return "", fmt.Errorf("group %s after its commit: %w", rep.Group, err)
-		}
-		return fmt.Sprintf("group %s read %d records and committed %s", rep.Group, read, offsetsText(rep.Committed)), nil
-	}); err != nil {
-		return err
-	}
-	if err := step("down", func(c context.Context) (string, error) {
-		return "cluster stopped, data kept", s.Down(c)
-	}); err != nil {
-		return err
-	}
-	if err := step("up", up); err != nil {
-		return err
-	}
-	if err := step("offsets kept", func(c context.Context) (string, error) {
-		got, err := committedOffsets(c, s, rep.Group, rep.Topic)
-		if err != nil {
-			return "", err
-		}
-		if err := SameOffsets(got, rep.Committed); err != nil {
-			return "", fmt.Errorf("group %s's committed offsets did not survive down and up: %w", rep.Group, err)
-		}
-		return fmt.Sprintf("group %s still at %s", rep.Group, offsetsText(got)), nil
-	}); err != nil {
-		return err
-	}
-	if err := step("read back", func(c context.Context) (string, error) {
-		opts, err := s.ClientOpts()
-		if err != nil {
-			return "", err
-		}
-		recs, err := withAdminRecs(s, func(adm *kadm.Client) ([]verify.Record, error) {
-			after, err := e2e.EndOffsets(c, adm, rep.Topic)
-			if err != nil {
-				return nil, err
-			}
-			if err := SameOffsets(after, end); err != nil {
-				return nil, fmt.Errorf("the topic's end offsets changed across down and up: %w", err)
-			}
-			var recs []verify.Record
-			err = retryTransient(c, func(c context.Context) error {
-				recs, err = e2e.Consume(c, opts, adm, "kafkastack-persistence-read-"+run, rep.Topic, start, end, e2e.DefaultRecordSize)
-				return err
-			})
-			return recs, err
-		})
-		if err != nil {
-			return "", err
-		}
-		rep.Result = verify.Check(verify.Expectation{Run: run, Acked: prod.Acked, Sent: n}, recs)
-		if err := rep.Result.Err(); err != nil {
-			return "", err
-		}
-		if rep.Result.Read != int(n) {
-			return "", fmt.Errorf("read %d records of run %s, want %d", rep.Result.Read, run, n)
-		}
-		return fmt.Sprintf("all %d records, none lost, duplicated or out of order", rep.Result.Read), nil
-	}); err != nil {
-		return err
-	}
-	if err := step("group resumes", func(c context.Context) (string, error) {
-		opts, err := s.ClientOpts()
-		if err != nil {
-			return "", err
-		}
-		from := e2e.Offsets{}
-		for p, o := range start {
-			from[p] = o
-		}
-		for p, o := range rep.Committed {
-			from[p] = o
-		}
-		recs, err := withAdminRecs(s, func(adm *kadm.Client) ([]verify.Record, error) {
-			var recs []verify.Record
-			err := retryTransient(c, func(c context.Context) error {
-				var err error
-				recs, err = e2e.Consume(c, opts, adm, rep.Group, rep.Topic, from, end, e2e.DefaultRecordSize)
-				return err
-			})
-			return recs, err
-		})
-		if err != nil {
-			return "", err
-		}
-		want := int(sumRange(from, end))
-		if len(recs) != want {
-			return "", fmt.Errorf("group %s read %d records from its committed offsets, want the %d after them", rep.Group, len(recs), want)
-		}
-		for _, r := range recs {
-			if r.Offset < from[r.Partition] {
-				return "", fmt.Errorf("group %s read offset %d of partition %d, before its committed offset %d", rep.Group, r.Offset, r.Partition, from[r.Partition])
-			}
-		}
-		return fmt.Sprintf("group %s read the other %d records from its committed offsets", rep.Group, want), nil
-	}); err != nil {
-		return err
-	}
-	if err := step("clean", func(c context.Context) (string, error) {
-		return "cluster stopped, data deleted", s.Clean(c)
-	}); err != nil {
-		return err
-	}
-	if err := step("up", up); err != nil {
-		return err
-	}
-	if err := step("data gone", func(c context.Context) (string, error) {
-		return withAdmin(func(adm *kadm.Client) (string, error) {
-			td, err := adm.ListTopics(kadm.WithAuthorizedOps(c))
-			if err != nil {
-				return "", fmt.Errorf("listing topics: %w", err)
-			}
-			if td.Has(rep.Topic) {
-				return "", fmt.Errorf("topic %s still exists after clean", rep.Topic)
-			}
-			var got e2e.Offsets
-			if err := retryTransient(c, func(c context.Context) error {
-				got, err = fetchCommitted(c, adm, rep.Group, rep.Topic)
-				return err
-			}); err != nil {
-				return "", err
-			}
-			if len(got) > 0 {
-				return "", fmt.Errorf("group %s still has committed offsets %s after clean", rep.Group, offsetsText(got))
-			}
-			return fmt.Sprintf("topic %s and group %s gone", rep.Topic, rep.Group), nil
-		})
-	}); err != nil {
-		return err
 	}
 	return nil
 }
 
+// step runs fn bounded by KAFKA_READY_TIMEOUT and records its row.
+func (p *persistence) step(ctx context.Context, name string, fn func(context.Context) (string, error)) error {
+	c, cancel := context.WithTimeout(ctx, p.s.Env.Config.ReadyTimeout)
+	defer cancel()
+	start := time.Now()
+	detail, err := fn(c)
+	if err != nil {
+		detail = "FAILED"
+	}
+	p.rep.Steps = append(p.rep.Steps, PersistenceStep{Name: name, Duration: time.Since(start), Detail: detail})
+	if err != nil {
+		return fmt.Errorf("persistence step %s: %w", name, err)
+	}
+	return nil
+}
+
+func (p *persistence) up(c context.Context) (string, error) {
+	return fmt.Sprintf("%d brokers ready", len(p.s.ExpectedBrokers())), p.s.Up(c)
+}
+
+func (p *persistence) down(c context.Context) (string, error) {
+	return "cluster stopped, data kept", p.s.Down(c)
+}
+
+func (p *persistence) clean(c context.Context) (string, error) {
+	return "cluster stopped, data deleted", p.s.Clean(c)
+}
+
+func (p *persistence) topic(c context.Context) (string, error) {
+	cfg := p.s.Env.Config
+	spec := topics.Spec{
+		Name: p.rep.Topic, Partitions: cfg.Partitions, ReplicationFactor: cfg.ReplicationFactor,
+		Configs: map[string]string{"min.insync.replicas": strconv.Itoa(cfg.MinInsyncReplicas)},
+	}
+	return fmt.Sprintf("%s created (%d partitions, replication factor %d)", p.rep.Topic, spec.Partitions, spec.ReplicationFactor),
+		withClients(p.s, func(adm *kadm.Client, cl *kgo.Client) error {
+			if _, err := topics.Create(c, cl, spec); err != nil {
+				return err
+			}
+			var err error
+			p.start, err = e2e.EndOffsets(c, adm, p.rep.Topic)
+			return err
+		})
+}
+
+func (p *persistence) produce(c context.Context) (string, error) {
+	cl, err := p.s.Client()
+	if err != nil {
+		return "", err
+	}
+	defer cl.Close()
+	if p.prod, err = e2e.Produce(c, cl, p.rep.Topic, p.rep.Run, p.n, e2e.DefaultRecordSize); err != nil {
+		return "", err
+	}
+	if p.prod.Failed > 0 {
+		return "", fmt.Errorf("%d of %d records were not acknowledged: %w", p.prod.Failed, p.n, p.prod.FirstErr)
+	}
+	return fmt.Sprintf("%d records acknowledged", len(p.prod.Acked)), withAdminErr(p.s, func(adm *kadm.Client) error {
+		p.end, err = e2e.EndOffsets(c, adm, p.rep.Topic)
+		p.half = Halfway(p.start, p.end)
+		return err
+	})
+}
+
+func (p *persistence) commitHalf(c context.Context) (string, error) {
+	rep := p.rep
+	opts, err := p.s.ClientOpts()
+	if err != nil {
+		return "", err
+	}
+	var read int
+	if err := retryTransient(c, func(c context.Context) error {
+		read, err = CommitUpTo(c, opts, rep.Group, rep.Topic, p.half)
+		return err
+	}); err != nil {
+		return "", err
+	}
+	if rep.Committed, err = committedOffsets(c, p.s, rep.Group, rep.Topic); err != nil {
+		return "", err
+	}
+	if err := SameOffsets(rep.Committed, nonZero(p.half, p.start)); err != nil {
+		return "", fmt.Errorf("group %s after its commit: %w", rep.Group, err)
+	}
+	return fmt.Sprintf("group %s read %d records and committed %s", rep.Group, read, offsetsText(rep.Committed)), nil
+}
+
+func (p *persistence) offsetsKept(c context.Context) (string, error) {
+	got, err := committedOffsets(c, p.s, p.rep.Group, p.rep.Topic)
+	if err != nil {
+		return "", err
+	}
+	if err := SameOffsets(got, p.rep.Committed); err != nil {
+		return "", fmt.Errorf("group %s's committed offsets did not survive down and up: %w", p.rep.Group, err)
+	}
+	return fmt.Sprintf("group %s still at %s", p.rep.Group, offsetsText(got)), nil
+}
+
+// consume reads the topic from from to the end offsets with group, after
+// checking that the end offsets survived, retrying what a restarted
+// cluster answers for a while.
+func (p *persistence) consume(c context.Context, group string, from e2e.Offsets) ([]verify.Record, error) {
+	opts, err := p.s.ClientOpts()
+	if err != nil {
+		return nil, err
+	}
+	return withAdminRecs(p.s, func(adm *kadm.Client) ([]verify.Record, error) {
+		after, err := e2e.EndOffsets(c, adm, p.rep.Topic)
+		if err != nil {
+			return nil, err
+		}
+		if err := SameOffsets(after, p.end); err != nil {
+			return nil, fmt.Errorf("the topic's end offsets changed across down and up: %w", err)
+		}
+		var recs []verify.Record
+		err = retryTransient(c, func(c context.Context) error {
+			recs, err = e2e.Consume(c, opts, adm, group, p.rep.Topic, from, p.end, e2e.DefaultRecordSize)
+			return err
+		})
+		return recs, err
+	})
+}
+
+func (p *persistence) readBack(c context.Context) (string, error) {
+	run := p.rep.Run
+	recs, err := p.consume(c, "kafkastack-persistence-read-"+run, p.start)
+	if err != nil {
+		return "", err
+	}
+	p.rep.Result = verify.Check(verify.Expectation{Run: run, Acked: p.prod.Acked, Sent: p.n}, recs)
+	if err := p.rep.Result.Err(); err != nil {
+		return "", err
+	}
+	if p.rep.Result.Read != int(p.n) {
+		return "", fmt.Errorf("read %d records of run %s, want %d", p.rep.Result.Read, run, p.n)
+	}
+	return fmt.Sprintf("all %d records, none lost, duplicated or out of order", p.rep.Result.Read), nil
+}
+
+func (p *persistence) groupResumes(c context.Context) (string, error) {
+	group := p.rep.Group
+	from := e2e.Offsets{}
+	for part, o := range p.start {
+		from[part] = o
+	}
+	for part, o := range p.rep.Committed {
+		from[part] = o
+	}
+	recs, err := p.consume(c, group, from)
+	if err != nil {
+		return "", err
+	}
+	want := int(sumRange(from, p.end))
+	if len(recs) != want {
+		return "", fmt.Errorf("group %s read %d records from its committed offsets, want the %d after them", group, len(recs), want)
+	}
+	for _, r := range recs {
+		if r.Offset < from[r.Partition] {
+			return "", fmt.Errorf("group %s read offset %d of partition %d, before its committed offset %d", group, r.Offset, r.Partition, from[r.Partition])
+		}
+	}
+	return fmt.Sprintf("group %s read the other %d records from its committed offsets", group, want), nil
+}
+
+func (p *persistence) dataGone(c context.Context) (string, error) {
+	rep := p.rep
+	detail := fmt.Sprintf("topic %s and group %s gone", rep.Topic, rep.Group)
+	return detail, withAdminErr(p.s, func(adm *kadm.Client) error {
+		td, err := adm.ListTopics(kadm.WithAuthorizedOps(c))
+		if err != nil {
+			return fmt.Errorf("listing topics: %w", err)
+		}
+		if td.Has(rep.Topic) {
+			return fmt.Errorf("topic %s still exists after clean", rep.Topic)
+		}
+		var got e2e.Offsets
+		if err := retryTransient(c, func(c context.Context) error {
+			got, err = fetchCommitted(c, adm, rep.Group, rep.Topic)
+			return err
+		}); err != nil {
+			return err
+		}
+		if len(got) > 0 {
+			return fmt.Errorf("group %s still has committed offsets %s after clean", rep.Group, offsetsText(got))
+		}
+		return nil
+	})
+}
+
+// write prints the step table.
 func (r *PersistenceReport) write(out io.Writer) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tDURATION\tRESULT")
@@ -507,12 +548,17 @@ func fetchCommitted(ctx context.Context, adm *kadm.Client, group, topic string) 
 }
 
 func withAdminErr(s *stack.Stack, fn func(adm *kadm.Client) error) error {
+	return withClients(s, func(adm *kadm.Client, _ *kgo.Client) error { return fn(adm) })
+}
+
+// withClients runs fn with an admin client and the client under it.
+func withClients(s *stack.Stack, fn func(*kadm.Client, *kgo.Client) error) error {
 	adm, cl, err := s.Admin()
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	return fn(adm)
+	return fn(adm, cl)
 }
 
 func withAdminRecs(s *stack.Stack, fn func(adm *kadm.Client) ([]verify.Record, error)) ([]verify.Record, error) {

@@ -108,8 +108,11 @@ type TwoDown struct {
 	// simulated and does not refuse writes for min.insync.replicas.
 	Enforced bool
 	// Noticed is how long the cluster took to mark the brokers dead, or
-	// -1 when it had not within the bound.
+	// -1 when it had not within the bound or could not (QuorumLost).
 	Noticed time.Duration
+	// QuorumLost says how many KRaft controller quorum voters were left
+	// when the brokers down were a majority of them; empty otherwise.
+	QuorumLost string
 	// ISRFull is how long after the restart call every partition had its
 	// full ISR again.
 	ISRFull time.Duration
@@ -142,11 +145,25 @@ func (r *FailoverReport) Err() error {
 	if !r.Completed {
 		return errors.New("failover run did not complete")
 	}
+	fails := streamFails(r.Summary, r.Result)
+	if r.TwoDown.Enforced && r.TwoDown.Acked > 0 {
+		fails = append(fails, fmt.Sprintf("with brokers %s down, %d of %d records were acknowledged; min.insync.replicas=2 must refuse them",
+			idList(r.TwoDown.Brokers), r.TwoDown.Acked, r.TwoDown.Sent))
+	}
+	if len(fails) == 0 {
+		return nil
+	}
+	return fmt.Errorf("failover run %s: %s", r.Run, strings.Join(fails, "; "))
+}
+
+// streamFails names what a stream's accounting shows wrong: records lost,
+// duplicated, reordered or damaged, and records never acknowledged.
+func streamFails(s Summary, res verify.Result) []string {
 	var fails []string
-	if err := r.Result.Err(); err != nil {
+	if err := res.Err(); err != nil {
 		fails = append(fails, err.Error())
 	}
-	if s := r.Summary; s.Failed > 0 || s.InFlight > 0 {
+	if s.Failed > 0 || s.InFlight > 0 {
 		var first error
 		for _, p := range s.Phases {
 			if p.FirstErr != nil {
@@ -160,57 +177,14 @@ func (r *FailoverReport) Err() error {
 		}
 		fails = append(fails, msg)
 	}
-	if r.TwoDown.Enforced && r.TwoDown.Acked > 0 {
-		fails = append(fails, fmt.Sprintf("with brokers %s down, %d of %d records were acknowledged; min.insync.replicas=2 must refuse them",
-			idList(r.TwoDown.Brokers), r.TwoDown.Acked, r.TwoDown.Sent))
-	}
-	if len(fails) == 0 {
-		return nil
-	}
-	return fmt.Errorf("failover run %s: %s", r.Run, strings.Join(fails, "; "))
+	return fails
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
 
 // Write prints the phase table, the per-partition table and the totals.
 func (r *FailoverReport) Write(out io.Writer) {
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PHASE\tSENT\tACKED\tFAILED\tLONGEST ACK GAP")
-	for _, p := range r.Summary.Phases {
-		if p.Sent == 0 && p.LongestGap == 0 {
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Sent, p.Acked, p.Failed, ms(p.LongestGap))
-	}
-	tw.Flush()
-	if r.Completed {
-		fmt.Fprintln(out)
-		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PARTITION\tACKED\tREAD BACK\tLOST\tDUPLICATED\tOUT OF ORDER")
-		for _, p := range r.Partitions {
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\n", p.Partition, p.Acked, p.Read, p.Lost, p.Duplicated, p.OutOfOrder)
-		}
-		res := r.Result
-		fmt.Fprintf(tw, "all\t%d\t%d\t%d\t%d\t%d\n", res.Acked, res.Read, res.Lost, res.Duplicated, res.OutOfOrder)
-		tw.Flush()
-	}
-	fmt.Fprintln(out)
-	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	s := r.Summary
-	fmt.Fprintf(tw, "sent\t%d\n", s.Sent)
-	fmt.Fprintf(tw, "acknowledged\t%d\n", s.Acked)
-	if r.Completed {
-		fmt.Fprintf(tw, "read back\t%d\n", r.Result.Read)
-		fmt.Fprintf(tw, "lost (acknowledged, not read)\t%d\n", r.Result.Lost)
-		fmt.Fprintf(tw, "duplicated\t%d\n", r.Result.Duplicated)
-		fmt.Fprintf(tw, "out of order\t%d\n", r.Result.OutOfOrder)
-		fmt.Fprintf(tw, "bad checksums\t%d\n", r.Result.BadChecksums)
-	}
-	gapIn := ""
-	if s.LongestGapPhase != "" {
-		gapIn = " (ended in phase: " + s.LongestGapPhase + ")"
-	}
-	fmt.Fprintf(tw, "longest stretch without an acknowledgement\t%s%s\n", ms(s.LongestGap), gapIn)
+	tw := writeStream(out, r.Summary, r.Completed, r.Result, r.Partitions)
 	if r.Killed >= 0 {
 		fmt.Fprintf(tw, "broker %d down: cluster noticed after\t%s\n", r.Killed, ms(r.Noticed))
 		fmt.Fprintf(tw, "broker %d restarted: ISR full again after\t%s\n", r.Killed, ms(r.ISRFull))
@@ -218,7 +192,10 @@ func (r *FailoverReport) Write(out io.Writer) {
 	td := r.TwoDown
 	if len(td.Brokers) > 0 {
 		noticed := ms(td.Noticed)
-		if td.Noticed < 0 {
+		switch {
+		case td.QuorumLost != "":
+			noticed = "cannot: the controller quorum is lost (" + td.QuorumLost + ")"
+		case td.Noticed < 0:
 			noticed = "not within the bound"
 		}
 		fmt.Fprintf(tw, "brokers %s down: cluster noticed after\t%s\n", idList(td.Brokers), noticed)
@@ -239,6 +216,48 @@ func (r *FailoverReport) Write(out io.Writer) {
 		}
 	}
 	tw.Flush()
+}
+
+// writeStream prints a stream's phase table, its per-partition table (once
+// read back) and the start of the totals table, which it returns for the
+// caller's own rows; the caller flushes it.
+func writeStream(out io.Writer, s Summary, completed bool, res verify.Result, parts []PartitionResult) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHASE\tSENT\tACKED\tFAILED\tLONGEST ACK GAP")
+	for _, p := range s.Phases {
+		if p.Sent == 0 && p.LongestGap == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Sent, p.Acked, p.Failed, ms(p.LongestGap))
+	}
+	tw.Flush()
+	if completed {
+		fmt.Fprintln(out)
+		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "PARTITION\tACKED\tREAD BACK\tLOST\tDUPLICATED\tOUT OF ORDER")
+		for _, p := range parts {
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\n", p.Partition, p.Acked, p.Read, p.Lost, p.Duplicated, p.OutOfOrder)
+		}
+		fmt.Fprintf(tw, "all\t%d\t%d\t%d\t%d\t%d\n", res.Acked, res.Read, res.Lost, res.Duplicated, res.OutOfOrder)
+		tw.Flush()
+	}
+	fmt.Fprintln(out)
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "sent\t%d\n", s.Sent)
+	fmt.Fprintf(tw, "acknowledged\t%d\n", s.Acked)
+	if completed {
+		fmt.Fprintf(tw, "read back\t%d\n", res.Read)
+		fmt.Fprintf(tw, "lost (acknowledged, not read)\t%d\n", res.Lost)
+		fmt.Fprintf(tw, "duplicated\t%d\n", res.Duplicated)
+		fmt.Fprintf(tw, "out of order\t%d\n", res.OutOfOrder)
+		fmt.Fprintf(tw, "bad checksums\t%d\n", res.BadChecksums)
+	}
+	gapIn := ""
+	if s.LongestGapPhase != "" {
+		gapIn = " (ended in phase: " + s.LongestGapPhase + ")"
+	}
+	fmt.Fprintf(tw, "longest stretch without an acknowledgement\t%s%s\n", ms(s.LongestGap), gapIn)
+	return tw
 }
 
 func refusedText(m map[string]int) string {

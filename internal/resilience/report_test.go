@@ -228,3 +228,17 @@ func TestAnswersCountsTheBrokersErrorCodes(t *testing.T) {
 		t.Fatalf("countsText = %q", s)
 	}
 }
+
+func TestProbeTimeoutsAreAttributedToTheBrokersAnswer(t *testing.T) {
+	td := &TwoDown{Refused: map[string]int{ReasonTimedOut: 20}, Answers: map[string]int{"NOT_ENOUGH_REPLICAS": 93, "NOT_LEADER_OR_FOLLOWER": 2}}
+	attributeTimeouts(td)
+	if len(td.Refused) != 1 || td.Refused["NOT_ENOUGH_REPLICAS (retried until timed out)"] != 20 {
+		t.Fatalf("refused %v", td.Refused)
+	}
+	// With no answer heard, a timeout stays a timeout.
+	td = &TwoDown{Refused: map[string]int{ReasonTimedOut: 3}}
+	attributeTimeouts(td)
+	if td.Refused[ReasonTimedOut] != 3 {
+		t.Fatalf("refused %v", td.Refused)
+	}
+}

@@ -5,6 +5,7 @@ package runtimes
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
@@ -33,7 +34,16 @@ func Select(ctx context.Context, env *cluster.Env) (cluster.Runtime, error) {
 	case config.RuntimeEmbedded:
 		return embedded.New(env)
 	case config.RuntimeCompose:
-		return compose.New(env)
+		rt, err := compose.New(env)
+		if err != nil || env.Config.Runtime != config.RuntimeAuto {
+			return rt, err
+		}
+		// auto chose compose: say now when the engine lacks the images, since
+		// up must then reach a registry.
+		if missing, err := rt.MissingImages(ctx); err == nil && len(missing) > 0 {
+			env.Logf("runtime: the Docker engine does not have %s yet; up pulls them (where no registry can be reached, use KAFKA_RUNTIME=native or embedded)", strings.Join(missing, ", "))
+		}
+		return rt, nil
 	case config.RuntimeNative:
 		return native.New(env)
 	case config.RuntimeExternal:

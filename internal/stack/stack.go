@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -118,18 +119,24 @@ func (s *Stack) ExpectedBrokers() []int32 {
 // not an error: it says "already running" and still waits for readiness.
 func (s *Stack) Up(ctx context.Context) error {
 	start := time.Now()
-	err := s.Runtime.Up(ctx)
-	switch {
-	case errors.Is(err, cluster.ErrAlreadyRunning):
-		// The runtime has said "already running"; still wait below.
-	case err != nil:
+	if err := s.Start(ctx); err != nil {
 		return err
 	}
 	if err := s.Wait(ctx); err != nil {
 		return err
 	}
-	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
-	return s.upConsole(ctx)
+	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), strings.Join(s.Bootstrap(), ","))
+	return s.StartConsole(ctx)
+}
+
+// Start starts the cluster's processes or containers without waiting for
+// readiness. A running cluster is not an error (the runtime says "already
+// running").
+func (s *Stack) Start(ctx context.Context) error {
+	if err := s.Runtime.Up(ctx); err != nil && !errors.Is(err, cluster.ErrAlreadyRunning) {
+		return err
+	}
+	return nil
 }
 
 // Wait blocks until the cluster is ready, bounded by KAFKA_READY_TIMEOUT,
@@ -141,7 +148,7 @@ func (s *Stack) Wait(ctx context.Context) error {
 		return err
 	}
 	defer cl.Close()
-	s.Env.Logf("waiting for %s (at most %s)", joinComma(s.Bootstrap()), s.Env.Config.ReadyTimeout)
+	s.Env.Logf("waiting for %s (at most %s)", strings.Join(s.Bootstrap(), ","), s.Env.Config.ReadyTimeout)
 	_, err = ready.Wait(ctx, adm, ready.Options{
 		Expected: s.ExpectedBrokers(),
 		Timeout:  s.Env.Config.ReadyTimeout,
@@ -153,16 +160,50 @@ func (s *Stack) Wait(ctx context.Context) error {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
 			if derr := d.Diagnose(dctx); derr != nil {
-				return fmt.Errorf("waiting for %s: %s (%w)", joinComma(s.Bootstrap()), derr.Error(), err)
+				return fmt.Errorf("waiting for %s: %s (%w)", strings.Join(s.Bootstrap(), ","), derr.Error(), err)
 			}
 		}
-		return fmt.Errorf("waiting for %s: %w", joinComma(s.Bootstrap()), err)
+		return fmt.Errorf("waiting for %s: %w", strings.Join(s.Bootstrap(), ","), err)
 	}
 	return nil
 }
 
+// ReachTimeout bounds Reachable.
+const ReachTimeout = 2 * time.Second
+
+// ErrNotRunning is returned by Reachable when no broker answers.
+var ErrNotRunning = errors.New("the cluster is not running")
+
+// Reachable returns nil once one of the bootstrap brokers accepts a TCP
+// connection. When none does within ReachTimeout it fails at once with
+// ErrNotRunning, naming the addresses and how to start the cluster, so
+// that a target does not wait out KAFKA_READY_TIMEOUT in silence.
+func (s *Stack) Reachable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, ReachTimeout)
+	defer cancel()
+	addrs := s.Bootstrap()
+	var d net.Dialer
+	for {
+		for _, a := range addrs {
+			if c, err := d.DialContext(ctx, "tcp", a); err == nil {
+				c.Close()
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			hint := "start it with: go run magefile.go up"
+			if s.IsExternal() {
+				hint = "check KAFKA_BROKERS and that the cluster is up"
+			}
+			return fmt.Errorf("no broker answers at %s: %w (%s)", strings.Join(addrs, ","), ErrNotRunning, hint)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // IsExternal reports whether the cluster is one kafkastack does not manage.
-func (s *Stack) IsExternal() bool { return s.Runtime.Name() == string(config.RuntimeExternal) }
+func (s *Stack) IsExternal() bool { return !cluster.Managed(s.Runtime) }
 
 // Down stops the console and the cluster, and keeps the data.
 func (s *Stack) Down(ctx context.Context) error {
@@ -183,17 +224,6 @@ func (s *Stack) Clean(ctx context.Context) error {
 // Logs writes the runtime's logs to stdout.
 func (s *Stack) Logs(ctx context.Context, service string, follow bool) error {
 	return s.Runtime.Logs(ctx, os.Stdout, service, follow)
-}
-
-func joinComma(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ","
-		}
-		out += s
-	}
-	return out
 }
 
 // Console is the background web console of a runtime that brings none
@@ -224,9 +254,10 @@ func (s *Stack) ConsoleAddr() string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Env.Topology.ConsolePort()))
 }
 
-// upConsole starts the console after up (unless KAFKA_UI=off), or names
-// the runtime's bundled one.
-func (s *Stack) upConsole(ctx context.Context) error {
+// StartConsole starts the web console in the background on runtimes
+// without a UI of their own (unless KAFKA_UI=off), or names the runtime's
+// own UI (Kafdrop on compose). It fails when the console cannot start.
+func (s *Stack) StartConsole(ctx context.Context) error {
 	if b, ok := s.Runtime.(cluster.BundledUI); ok {
 		s.Env.Logf("%s at %s", b.UIName(), b.UIURL())
 		return nil

@@ -13,8 +13,8 @@ type Defaults struct {
 	Partitions        int32
 	ReplicationFactor int16
 	MinInsyncReplicas int
-	// Configs are more topic configs as k=v,k=v (KAFKA_TOPIC_CONFIGS).
-	Configs string
+	// Configs are more topic configs (KAFKA_TOPIC_CONFIGS).
+	Configs map[string]string
 }
 
 // DefaultsOf returns the topic defaults of a configuration.
@@ -23,7 +23,7 @@ func DefaultsOf(cfg *config.Config) Defaults {
 		Partitions:        cfg.Partitions,
 		ReplicationFactor: cfg.ReplicationFactor,
 		MinInsyncReplicas: cfg.MinInsyncReplicas,
-		Configs:           cfg.TopicConfigs,
+		Configs:           cfg.Clients.TopicConfigs,
 	}
 }
 
@@ -60,14 +60,8 @@ func NewSpec(name, partitions, rf string, d Defaults) (Spec, error) {
 		// A topic with RF 1 or 2 keeps a min.insync.replicas it can meet.
 		spec.Configs["min.insync.replicas"] = strconv.Itoa(int(spec.ReplicationFactor))
 	}
-	if d.Configs != "" {
-		for _, kv := range strings.Split(d.Configs, ",") {
-			k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
-			if !ok || k == "" {
-				return Spec{}, fmt.Errorf("KAFKA_TOPIC_CONFIGS: %q is not key=value", kv)
-			}
-			spec.Configs[k] = val
-		}
+	for k, v := range d.Configs {
+		spec.Configs[k] = v
 	}
 	if err := spec.Validate(); err != nil {
 		return Spec{}, err

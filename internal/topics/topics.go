@@ -11,6 +11,8 @@ import (
 	"github.com/sethvargo/go-retry"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Spec is the shape of a topic.
@@ -59,15 +61,17 @@ const (
 // partition count, replication factor or config.
 var ErrShapeMismatch = errors.New("topic exists with a different shape")
 
-// Create creates the topic and returns once every partition has a leader
-// and a full ISR, bounded by ctx. An existing topic of the same shape is a
-// success (Exists); another shape fails with ErrShapeMismatch. It fails
-// before creating anything when the spec is invalid or the replication
-// factor is above the number of brokers.
-func Create(ctx context.Context, adm *kadm.Client, s Spec) (Outcome, error) {
+// Create creates the topic through cl and returns once every partition
+// has a leader and a full ISR and every broker says so (see WaitHealthy),
+// bounded by ctx. An existing topic of the same shape is a success
+// (Exists); another shape fails with ErrShapeMismatch. It fails before
+// creating anything when the spec is invalid or the replication factor is
+// above the number of brokers.
+func Create(ctx context.Context, cl *kgo.Client, s Spec) (Outcome, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
 	}
+	adm := kadm.NewClient(cl)
 	brokers, err := adm.ListBrokers(ctx)
 	if err != nil {
 		return "", fmt.Errorf("listing brokers: %w", err)
@@ -97,7 +101,7 @@ func Create(ctx context.Context, adm *kadm.Client, s Spec) (Outcome, error) {
 	default:
 		return "", fmt.Errorf("creating topic %s: %w", s.Name, err)
 	}
-	if err := WaitHealthy(ctx, adm, s.Name); err != nil {
+	if err := WaitHealthy(ctx, cl, s.Name); err != nil {
 		return outcome, err
 	}
 	return outcome, nil
@@ -123,10 +127,16 @@ func sameShape(ctx context.Context, adm *kadm.Client, s Spec) error {
 }
 
 // WaitHealthy polls until every partition of topic has a leader and an ISR
-// as large as its replica set, and every leader answers for its partitions,
-// bounded by ctx. On timeout it names the
-// partitions that were not there yet.
-func WaitHealthy(ctx context.Context, adm *kadm.Client, topic string) error {
+// as large as its replica set, every leader answers for its partitions,
+// and every broker's metadata names those leaders, bounded by ctx. On
+// timeout it names what was not there yet.
+//
+// The last condition spares a producer that starts right after the first
+// metadata answer without the topic: a broker learns of a new topic a
+// moment after its controller, and a client that asks it then retries
+// for up to about 2s.
+func WaitHealthy(ctx context.Context, cl *kgo.Client, topic string) error {
+	adm := kadm.NewClient(cl)
 	var missing string
 	b := retry.WithCappedDuration(500*time.Millisecond, retry.NewExponential(20*time.Millisecond))
 	err := retry.Do(ctx, b, func(ctx context.Context) error {
@@ -170,6 +180,10 @@ func WaitHealthy(ctx context.Context, adm *kadm.Client, topic string) error {
 			missing = lerr.Error()
 			return retry.RetryableError(lerr)
 		}
+		if err := knownByEveryBroker(ctx, cl, topic, len(t.Partitions)); err != nil {
+			missing = err.Error()
+			return retry.RetryableError(err)
+		}
 		return nil
 	})
 	if err != nil {
@@ -177,6 +191,40 @@ func WaitHealthy(ctx context.Context, adm *kadm.Client, topic string) error {
 			return fmt.Errorf("waiting for topic %s to be healthy: timed out; %s", topic, missing)
 		}
 		return fmt.Errorf("waiting for topic %s to be healthy: %w", topic, err)
+	}
+	return nil
+}
+
+// knownByEveryBroker asks each broker of the cluster for topic's metadata
+// and fails unless every one names a leader for all its partitions.
+func knownByEveryBroker(ctx context.Context, cl *kgo.Client, topic string, partitions int) error {
+	all, err := kadm.NewClient(cl).ListBrokers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range all {
+		req := kmsg.NewPtrMetadataRequest()
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(topic)
+		req.Topics = append(req.Topics, rt)
+		resp, err := req.RequestWith(ctx, cl.Broker(int(b.NodeID)))
+		if err != nil {
+			return fmt.Errorf("asking broker %d for topic %s: %w", b.NodeID, topic, err)
+		}
+		known := 0
+		for _, t := range resp.Topics {
+			if t.Topic == nil || *t.Topic != topic || t.ErrorCode != 0 {
+				continue
+			}
+			for _, p := range t.Partitions {
+				if p.ErrorCode == 0 && p.Leader >= 0 {
+					known++
+				}
+			}
+		}
+		if known < partitions {
+			return fmt.Errorf("broker %d knows the leaders of %d of the %d partitions yet", b.NodeID, known, partitions)
+		}
 	}
 	return nil
 }
@@ -192,6 +240,22 @@ type Detail struct {
 	PartitionDetails  []kadm.PartitionDetail `json:"-"`
 }
 
+// ErrNoTopic is wrapped by the errors for a topic that does not exist.
+var ErrNoTopic = errors.New("does not exist")
+
+// Require returns nil when topic is in the cluster's metadata, an error
+// wrapping ErrNoTopic when it is not, and the metadata error otherwise.
+func Require(ctx context.Context, adm *kadm.Client, topic string) error {
+	td, err := adm.ListTopics(kadm.WithAuthorizedOps(ctx), topic)
+	if err != nil {
+		return fmt.Errorf("reading the metadata of %s: %w", topic, err)
+	}
+	if t, ok := td[topic]; !ok || errors.Is(t.Err, kerr.UnknownTopicOrPartition) {
+		return fmt.Errorf("topic %s %w", topic, ErrNoTopic)
+	}
+	return nil
+}
+
 // Describe returns one topic's partitions, replication factor, ISR health
 // and its explicitly set configs. It fails when the topic does not exist.
 func Describe(ctx context.Context, adm *kadm.Client, topic string) (Detail, error) {
@@ -204,7 +268,7 @@ func Describe(ctx context.Context, adm *kadm.Client, topic string) (Detail, erro
 	}
 	t, ok := td[topic]
 	if !ok || errors.Is(t.Err, kerr.UnknownTopicOrPartition) {
-		return Detail{}, fmt.Errorf("topic %s does not exist", topic)
+		return Detail{}, fmt.Errorf("topic %s %w", topic, ErrNoTopic)
 	}
 	if t.Err != nil {
 		return Detail{}, fmt.Errorf("describing topic %s: %w", topic, t.Err)

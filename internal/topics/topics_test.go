@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"kafkastack/internal/proc"
 )
 
-func cluster(t *testing.T, brokers int) *kadm.Client {
+func cluster(t *testing.T, brokers int) (*kadm.Client, *kgo.Client) {
 	t.Helper()
 	ports, err := proc.FreePorts(brokers)
 	if err != nil {
@@ -30,7 +32,7 @@ func cluster(t *testing.T, brokers int) *kadm.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(cl.Close)
-	return kadm.NewClient(cl)
+	return kadm.NewClient(cl), cl
 }
 
 func ctx(t *testing.T) context.Context {
@@ -40,13 +42,13 @@ func ctx(t *testing.T) context.Context {
 }
 
 func TestCreateIsIdempotent(t *testing.T) {
-	adm := cluster(t, 3)
+	adm, cl := cluster(t, 3)
 	spec := Spec{Name: "my-topic-three", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}
-	out, err := Create(ctx(t), adm, spec)
+	out, err := Create(ctx(t), cl, spec)
 	if err != nil || out != Created {
 		t.Fatalf("first create: %s, %v", out, err)
 	}
-	out, err = Create(ctx(t), adm, spec)
+	out, err = Create(ctx(t), cl, spec)
 	if err != nil || out != Exists {
 		t.Fatalf("second create: %s, %v", out, err)
 	}
@@ -63,19 +65,19 @@ func TestCreateIsIdempotent(t *testing.T) {
 }
 
 func TestCreateRejectsAnotherShape(t *testing.T) {
-	adm := cluster(t, 3)
-	if _, err := Create(ctx(t), adm, Spec{Name: "t", Partitions: 3, ReplicationFactor: 3}); err != nil {
+	_, cl := cluster(t, 3)
+	if _, err := Create(ctx(t), cl, Spec{Name: "t", Partitions: 3, ReplicationFactor: 3}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Create(ctx(t), adm, Spec{Name: "t", Partitions: 6, ReplicationFactor: 3})
+	_, err := Create(ctx(t), cl, Spec{Name: "t", Partitions: 6, ReplicationFactor: 3})
 	if !errors.Is(err, ErrShapeMismatch) || !strings.Contains(err.Error(), "3 partitions") {
 		t.Fatalf("err = %v, want a shape mismatch naming the partitions", err)
 	}
 }
 
 func TestCreateRejectsRFAboveBrokerCount(t *testing.T) {
-	adm := cluster(t, 3)
-	_, err := Create(ctx(t), adm, Spec{Name: "t", Partitions: 1, ReplicationFactor: 4})
+	adm, cl := cluster(t, 3)
+	_, err := Create(ctx(t), cl, Spec{Name: "t", Partitions: 1, ReplicationFactor: 4})
 	if err == nil || !strings.Contains(err.Error(), "replication factor 4 is above the 3 brokers") {
 		t.Fatalf("err = %v", err)
 	}
@@ -98,9 +100,9 @@ func TestCreateValidatesBeforeAnyCall(t *testing.T) {
 }
 
 func TestListAndDelete(t *testing.T) {
-	adm := cluster(t, 3)
+	adm, cl := cluster(t, 3)
 	for _, n := range []string{"b", "a"} {
-		if _, err := Create(ctx(t), adm, Spec{Name: n, Partitions: 2, ReplicationFactor: 2}); err != nil {
+		if _, err := Create(ctx(t), cl, Spec{Name: n, Partitions: 2, ReplicationFactor: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,5 +118,47 @@ func TestListAndDelete(t *testing.T) {
 	}
 	if err := Delete(ctx(t), adm, "a"); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("deleting a deleted topic: %v", err)
+	}
+}
+
+// TestCreateWaitsUntilEveryBrokerKnowsTheTopic has broker 2 answer
+// metadata without the new topic a few times, as a broker does that has
+// not yet heard of it from the controller: Create returns only once it
+// names the topic's leaders too.
+func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
+	ports, err := proc.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...), kfake.NumBrokers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	unaware := 3
+	c.ControlKey(kmsg.Metadata.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := kr.(*kmsg.MetadataRequest)
+		if c.CurrentNode() != 2 || unaware == 0 || len(req.Topics) != 1 || req.Topics[0].Topic == nil || *req.Topics[0].Topic != "late" {
+			return nil, nil, false
+		}
+		unaware--
+		resp := req.ResponseKind().(*kmsg.MetadataResponse)
+		rt := kmsg.NewMetadataResponseTopic()
+		rt.Topic = kmsg.StringPtr("late")
+		rt.ErrorCode = kerr.UnknownTopicOrPartition.Code
+		resp.Topics = append(resp.Topics, rt)
+		return resp, nil, true
+	})
+	if _, err := Create(ctx(t), cl, Spec{Name: "late", Partitions: 2, ReplicationFactor: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if unaware != 0 {
+		t.Fatalf("Create returned while broker 2 had %d more answers without the topic", unaware)
 	}
 }

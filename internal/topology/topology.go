@@ -221,3 +221,27 @@ func SplitHostPort(addr string) (string, int) {
 	p, _ := strconv.Atoi(addr[i+1:])
 	return addr[:i], p
 }
+
+// QuorumVoters are the node ids of the KRaft controller quorum, from the
+// first broker's KAFKA_CONTROLLER_QUORUM_VOTERS ("1@kafka1:29091,..."),
+// sorted; nil in ZooKeeper mode or when the setting cannot be read.
+func (t *Topology) QuorumVoters() []int32 {
+	for _, b := range t.Brokers {
+		v := strings.TrimSpace(b.Env["KAFKA_CONTROLLER_QUORUM_VOTERS"])
+		if v == "" {
+			continue
+		}
+		var ids []int32
+		for _, voter := range strings.Split(v, ",") {
+			id, _, ok := strings.Cut(strings.TrimSpace(voter), "@")
+			n, err := strconv.ParseInt(id, 10, 32)
+			if !ok || err != nil {
+				return nil
+			}
+			ids = append(ids, int32(n))
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		return ids
+	}
+	return nil
+}

@@ -217,6 +217,11 @@ func (r *Runtime) compose(ctx context.Context, d time.Duration, w io.Writer, fil
 	if ctx.Err() == context.DeadlineExceeded {
 		return buf.Bytes(), fmt.Errorf("%s: no answer within %s", what, d)
 	}
+	if err != nil && (saysEngineGone(buf.String()) || ctx.Err() == nil && engineProblem(ctx, detectTimeout) != "") {
+		// Said so, or said something else (a container that exited as the
+		// engine stopped it) while the engine no longer answers.
+		return buf.Bytes(), engineStopped(what)
+	}
 	if err != nil {
 		if msg := lastLine(buf.String()); msg != "" {
 			return buf.Bytes(), fmt.Errorf("%s: %s", what, msg)

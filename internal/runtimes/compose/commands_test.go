@@ -22,12 +22,15 @@ import (
 // the FAKE_* variables:
 //
 //	FAKE_INFO_RC, FAKE_INFO_ERR, FAKE_INFO_HANG  docker info
+//	FAKE_ENGINE_DIES                             docker info fails once a compose call failed
 //	FAKE_V2_RC, FAKE_V2_VERSION                  docker compose version --short
 //	FAKE_V1_VERSION                              docker-compose version --short
 //	FAKE_DOCKER_PS, FAKE_DOCKER_PS_AFTER         docker ps (before / after an up)
 //	FAKE_IMAGES_RC                               docker image inspect
+//	FAKE_MISSING_IMAGE                           an image image inspect does not find
+//	FAKE_NETWORK_ERR                             docker network fails with this line
 //	FAKE_PS                                      compose ps
-//	FAKE_FAIL                                    a compose subcommand that fails
+//	FAKE_FAIL, FAKE_FAIL_MSG                     a compose subcommand that fails, and its error line
 const fakeDocker = `#!/bin/sh
 dir=$(dirname "$FAKE_LOG")
 me=$(basename "$0")
@@ -36,13 +39,23 @@ if [ "$me" = docker ]; then
   case "$1" in
     info)
       [ -n "$FAKE_INFO_HANG" ] && exec sleep 30
+      if [ -n "$FAKE_ENGINE_DIES" ] && [ -e "$dir/compose.failed" ]; then
+        echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1
+      fi
       [ -n "$FAKE_INFO_ERR" ] && echo "$FAKE_INFO_ERR" >&2
       exit "${FAKE_INFO_RC:-0}" ;;
     ps)
       if [ -e "$dir/up.done" ]; then f="$FAKE_DOCKER_PS_AFTER"; else f="$FAKE_DOCKER_PS"; fi
       [ -n "$f" ] && cat "$f"
       exit 0 ;;
-    image) exit "${FAKE_IMAGES_RC:-0}" ;;
+    image)
+      if [ -n "$FAKE_MISSING_IMAGE" ]; then
+        case " $* " in *" $FAKE_MISSING_IMAGE "*) echo "Error: No such image: $FAKE_MISSING_IMAGE" >&2; exit 1 ;; esac
+      fi
+      exit "${FAKE_IMAGES_RC:-0}" ;;
+    network)
+      [ -n "$FAKE_NETWORK_ERR" ] && { echo "$FAKE_NETWORK_ERR" >&2; exit 1; }
+      exit 0 ;;
     compose)
       shift
       if [ "$1" = version ]; then
@@ -60,7 +73,7 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-if [ -n "$FAKE_FAIL" ] && [ "$1" = "$FAKE_FAIL" ]; then echo "pulling and creating"; echo "fake: $1 failed" >&2; exit 1; fi
+if [ -n "$FAKE_FAIL" ] && [ "$1" = "$FAKE_FAIL" ]; then : > "$dir/compose.failed"; echo "pulling and creating"; echo "${FAKE_FAIL_MSG:-fake: $1 failed}" >&2; exit 1; fi
 case "$1" in
   ps) [ -n "$FAKE_PS" ] && cat "$FAKE_PS" ;;
   up) : > "$dir/up.done" ;;
@@ -93,8 +106,8 @@ func install(t *testing.T, tools ...string) *fake {
 	}
 	t.Setenv("PATH", dir)
 	f := &fake{dir: dir, log: filepath.Join(dir, "calls.log")}
-	for _, k := range []string{"FAKE_INFO_RC", "FAKE_INFO_ERR", "FAKE_INFO_HANG", "FAKE_V2_RC", "FAKE_V2_VERSION", "FAKE_V1_VERSION",
-		"FAKE_DOCKER_PS", "FAKE_DOCKER_PS_AFTER", "FAKE_IMAGES_RC", "FAKE_PS", "FAKE_FAIL", "KAFKA_BIND_ADDRESS"} {
+	for _, k := range []string{"FAKE_INFO_RC", "FAKE_INFO_ERR", "FAKE_INFO_HANG", "FAKE_ENGINE_DIES", "FAKE_V2_RC", "FAKE_V2_VERSION", "FAKE_V1_VERSION",
+		"FAKE_DOCKER_PS", "FAKE_DOCKER_PS_AFTER", "FAKE_IMAGES_RC", "FAKE_MISSING_IMAGE", "FAKE_NETWORK_ERR", "FAKE_PS", "FAKE_FAIL", "FAKE_FAIL_MSG", "KAFKA_BIND_ADDRESS"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("FAKE_LOG", f.log)
@@ -226,7 +239,7 @@ func TestUpPullsMissingImagesFirst(t *testing.T) {
 	if !strings.Contains(cc[1], "-f "+r.env.Config.ComposeFile()) || !strings.HasSuffix(r.env.Config.ComposeFile(), kraft) {
 		t.Fatalf("up did not use the kraft file: %s", cc[1])
 	}
-	if !strings.Contains(out.String(), "pulling images (first run only): apache/kafka:4.1.0 obsidiandynamics/kafdrop:4.1.0") {
+	if !strings.Contains(out.String(), "pulling images (first run only): apache/kafka:4.4.0 obsidiandynamics/kafdrop:4.1.0") {
 		t.Fatalf("output %q", out.String())
 	}
 }

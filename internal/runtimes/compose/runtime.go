@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -198,7 +197,13 @@ func (r *Runtime) Up(ctx context.Context) error {
 	if t.Wait {
 		sub = append(sub, "--wait")
 	}
-	if _, err := r.compose(ctx, r.env.Config.ReadyTimeout+upMargin, r.env.Out, file, sub...); err != nil {
+	if out, err := r.compose(ctx, r.env.Config.ReadyTimeout+upMargin, r.env.Out, file, sub...); err != nil {
+		if errors.Is(err, errEngineStopped) {
+			return fmt.Errorf("starting compose: %w", err)
+		}
+		if pe := portTaken(string(out)); pe != nil {
+			return fmt.Errorf("starting compose: %w", pe)
+		}
 		return fmt.Errorf("starting compose: %w (see `go run magefile.go logs`)", err)
 	}
 	if !t.Wait {
@@ -225,26 +230,27 @@ func (r *Runtime) images() []string {
 
 // pullMissing pulls the images when one of them is not on the engine yet,
 // with a bound of its own (downloads are slow the first time), and does
-// nothing when all are there, so that later runs work offline.
+// nothing when all are there, so that later runs work offline. When the
+// registry cannot be reached it fails with one line naming the images.
 func (r *Runtime) pullMissing(ctx context.Context) error {
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		return errNoDocker
+	missing, err := r.missingImages(ctx)
+	if err != nil || len(missing) == 0 {
+		return err
 	}
-	imgs := r.images()
-	if _, err := output(ctx, time.Minute, docker, append([]string{"image", "inspect", "--format", "{{.Id}}"}, imgs...)...); err == nil {
-		return nil
-	}
-	r.env.Logf("pulling images (first run only): %s", strings.Join(imgs, " "))
-	if _, err := r.compose(ctx, pullTimeout, r.env.Out, r.env.Config.ComposeFile(), "pull"); err != nil {
-		return fmt.Errorf("pulling images: %w", err)
+	r.env.Logf("pulling images (first run only): %s", strings.Join(missing, " "))
+	if out, err := r.compose(ctx, pullTimeout, r.env.Out, r.env.Config.ComposeFile(), "pull"); err != nil {
+		if errors.Is(err, errEngineStopped) {
+			return fmt.Errorf("pulling images: %w", err)
+		}
+		return r.pullError(missing, string(out), err)
 	}
 	return nil
 }
 
 // Down stops and removes the project's containers (either mode's) and keeps
-// the volumes. Stopping a stopped project is not an error; it fails when
-// docker does not answer.
+// the volumes, and returns once the host ports they published can be
+// listened on again. Stopping a stopped project is not an error; it fails
+// when docker does not answer.
 func (r *Runtime) Down(ctx context.Context) error {
 	if err := checkEngine(ctx); err != nil {
 		return err
@@ -252,12 +258,16 @@ func (r *Runtime) Down(ctx context.Context) error {
 	if _, err := r.compose(ctx, downTimeout, r.env.Out, r.env.Config.ComposeFile(), "down", "--remove-orphans"); err != nil {
 		return fmt.Errorf("stopping compose: %w", err)
 	}
+	if err := r.awaitPortsReleased(ctx); err != nil {
+		return fmt.Errorf("stopping compose: %w", err)
+	}
 	r.env.Logf("compose cluster stopped; volumes kept")
 	return nil
 }
 
 // Clean removes the project's containers and volumes, those of both modes'
-// files, and the compose runtime's data folder in the repo; nothing else.
+// files, and the compose runtime's data folder in the repo; nothing else. It
+// returns once the host ports can be listened on again.
 // Cleaning twice is not an error; it fails when docker does not answer.
 func (r *Runtime) Clean(ctx context.Context) error {
 	if err := checkEngine(ctx); err != nil {
@@ -267,6 +277,9 @@ func (r *Runtime) Clean(ctx context.Context) error {
 		if _, err := r.compose(ctx, downTimeout, r.env.Out, file, "down", "-v", "--remove-orphans"); err != nil {
 			return fmt.Errorf("cleaning compose: %w", err)
 		}
+	}
+	if err := r.awaitPortsReleased(ctx); err != nil {
+		return fmt.Errorf("cleaning compose: %w", err)
 	}
 	if err := datadir.RemoveInside(r.env.Config.DataDir, r.env.Config.RuntimeDataDir(config.RuntimeCompose)); err != nil {
 		return fmt.Errorf("cleaning compose: %w", err)
@@ -303,6 +316,29 @@ func (r *Runtime) Logs(ctx context.Context, w io.Writer, service string, follow 
 			return nil // stopped by the caller
 		}
 		return fmt.Errorf("reading logs: %w", err)
+	}
+	return nil
+}
+
+// portsReleaseWait bounds how long Down and Clean wait for the host ports.
+const portsReleaseWait = 60 * time.Second
+
+// awaitPortsReleased waits until the host ports of the file's services can
+// be listened on again, waiting for Docker's proxies (or listeners this
+// user cannot name, as a root proxy is to others) to go. A port another
+// named program holds is not the project's and is left alone. It fails
+// after portsReleaseWait, naming the port still held.
+func (r *Runtime) awaitPortsReleased(ctx context.Context) error {
+	stopping := func(owner string) bool { return owner == "" || strings.Contains(owner, "(docker-proxy)") }
+	for host, ports := range r.portsToCheck(nil) {
+		err := proc.AwaitPortsReleased(ctx, host, ports, portsReleaseWait, stopping, r.env.Logf)
+		var pe *proc.PortError
+		if errors.As(err, &pe) && !stopping(pe.Owner) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

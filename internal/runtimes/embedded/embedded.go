@@ -89,7 +89,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 		r.env.Logf("removing a stale PID file: PID %d is gone", pid)
 		_ = os.Remove(r.pidFile())
 	}
-	if err := proc.CheckPortsFree("127.0.0.1", r.ports()); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", r.ports(), portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("starting embedded cluster: %w", err)
 	}
 	if err := r.build(ctx); err != nil {
@@ -167,9 +167,18 @@ func (r *Runtime) allListening() bool {
 	return true
 }
 
+// portsFreeWait bounds how long a stop waits until the brokers' ports can
+// be listened on again.
+const portsFreeWait = 30 * time.Second
+
 // Down stops the server gracefully (SIGTERM; SIGKILL after 20s), which
-// saves its state. A stopped cluster is not an error.
-func (r *Runtime) Down(ctx context.Context) error {
+// saves its state, and returns once the process is reaped and its ports
+// are free. A stopped cluster is not an error.
+func (r *Runtime) Down(ctx context.Context) error { return r.down(ctx, true) }
+
+// down stops the server; keep says whether the data stays (down) or is
+// about to be removed (clean), for the closing line.
+func (r *Runtime) down(ctx context.Context, keep bool) error {
 	pid, alive := proc.Alive(r.pidFile())
 	if !alive {
 		_ = os.Remove(r.pidFile())
@@ -180,10 +189,16 @@ func (r *Runtime) Down(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("stopping embedded cluster: %w", err)
 	}
-	if killed {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", r.ports(), portsFreeWait, r.env.Logf); err != nil {
+		return fmt.Errorf("stopping embedded cluster: %w", err)
+	}
+	switch {
+	case killed:
 		r.env.Logf("embedded cluster (PID %d) did not stop in 20s and was killed; recent writes may be lost", pid)
-	} else {
+	case keep:
 		r.env.Logf("embedded cluster stopped (PID %d); data kept in %s", pid, datadir.Rel(r.env.Config.Root, r.kfakeDir()))
+	default:
+		r.env.Logf("embedded cluster stopped (PID %d)", pid)
 	}
 	return nil
 }
@@ -191,7 +206,7 @@ func (r *Runtime) Down(ctx context.Context) error {
 // Clean stops the server and deletes the runtime's data folder, and nothing
 // outside it.
 func (r *Runtime) Clean(ctx context.Context) error {
-	if err := r.Down(ctx); err != nil {
+	if err := r.down(ctx, false); err != nil {
 		return err
 	}
 	if err := datadir.RemoveInside(r.env.Config.DataDir, r.dir); err != nil {
@@ -257,3 +272,14 @@ func brokerConfigs(env map[string]string) map[string]string {
 	}
 	return out
 }
+
+// SimulatedReplication is true: kfake moves a stopped broker's partitions
+// at once and does not enforce min.insync.replicas.
+func (r *Runtime) SimulatedReplication() bool { return true }
+
+var (
+	_ cluster.Runtime       = (*Runtime)(nil)
+	_ cluster.BrokerControl = (*Runtime)(nil)
+	_ cluster.Simulation    = (*Runtime)(nil)
+	_ cluster.Services      = (*Runtime)(nil)
+)

@@ -102,9 +102,14 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("after down/up the topic holds %d records, want 25", n)
 	}
 
-	// Clean removes the data; twice is fine.
+	// Clean removes the data, and says so without claiming it was kept;
+	// twice is fine.
+	out.Reset()
 	if err := r.Clean(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if said := out.String(); strings.Contains(said, "data kept") || !strings.Contains(said, "data removed") {
+		t.Fatalf("clean said %q", said)
 	}
 	if _, err := os.Stat(r.dir); !os.IsNotExist(err) {
 		t.Fatalf("data folder still there after clean: %v", err)

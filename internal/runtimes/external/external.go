@@ -53,6 +53,16 @@ func New(env *cluster.Env) (*Runtime, error) {
 // Name is "external".
 func (r *Runtime) Name() string { return string(config.RuntimeExternal) }
 
+// Unmanaged marks the external cluster as one kafkastack does not start,
+// stop or clean.
+func (r *Runtime) Unmanaged() {}
+
+var (
+	_ cluster.Runtime   = (*Runtime)(nil)
+	_ cluster.Unmanaged = (*Runtime)(nil)
+	_ cluster.Services  = (*Runtime)(nil)
+)
+
 // Settings returns the connection settings in use; printing them never
 // shows the password.
 func (r *Runtime) Settings() config.External { return r.ext }

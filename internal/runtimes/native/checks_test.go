@@ -3,14 +3,12 @@ package native
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
@@ -163,57 +161,39 @@ func TestUpReportsATakenPort(t *testing.T) {
 	}
 }
 
-func TestAPortHeldWithoutAListenerIsWaitedFor(t *testing.T) {
-	// A connected socket bound to a port (as a dying process's closing
-	// connections are) keeps others from listening on it without listening
-	// itself; once it is gone, the port is free.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func TestDownOfTheIdleModeNamesTheRunningOne(t *testing.T) {
+	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
+	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "native", "KAFKA_MODE": "zk"})
+	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		if c, err := ln.Accept(); err == nil {
-			accepted <- c
-		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	var out bytes.Buffer
+	r, err := New(&cluster.Env{Config: cfg, Topology: topo, Out: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := <-accepted
-	held := c.LocalAddr().(*net.TCPAddr).Port
-	if listening(held) {
-		t.Fatalf("port %d shows as listening", held)
+	if err := r.Down(context.Background()); err != nil {
+		t.Fatalf("down with nothing running: %v", err)
 	}
-	if !listening(ln.Addr().(*net.TCPAddr).Port) {
-		t.Fatal("the listener's port does not show as listening")
+	if !strings.Contains(out.String(), "native cluster (KAFKA_MODE=zk) is not running") {
+		t.Fatalf("output %q", out.String())
 	}
-	waiting := make(chan string, 10)
-	logf := func(f string, a ...any) { waiting <- fmt.Sprintf(f, a...) }
-	done := make(chan error, 1)
-	go func() { done <- awaitPortsFree(context.Background(), []int{held}, logf) }()
-	select {
-	case line := <-waiting:
-		if !strings.Contains(line, fmt.Sprintf("port %d is still held", held)) {
-			t.Fatalf("progress line %q", line)
+	// A KRaft node runs (this test process stands for it).
+	kraftDir := filepath.Join(cfg.RuntimeDataDir(config.RuntimeNative), "kraft")
+	if err := os.MkdirAll(kraftDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kraftDir, "kafka1.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, op := range map[string]func(context.Context) error{"down": r.Down, "clean": r.Clean} {
+		err := op(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "the KAFKA_MODE=kraft one is (kafka1, PID") || !strings.Contains(err.Error(), "KAFKA_MODE=kraft go run magefile.go down") {
+			t.Fatalf("%s: err = %v", name, err)
 		}
-	case err := <-done:
-		t.Fatalf("returned %v while the port was held", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no progress line within 10s")
 	}
-	// The far end closes first, so the held port does not linger in
-	// TIME-WAIT.
-	server.Close()
-	c.Close()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("still waiting 10s after the port was released")
+	if _, err := os.Stat(kraftDir); err != nil {
+		t.Fatalf("clean touched the running mode's data: %v", err)
 	}
 }

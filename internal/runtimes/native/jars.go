@@ -1,10 +1,12 @@
 package native
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,10 +21,11 @@ import (
 
 // The Apache Kafka versions the native runtime runs when the compose file's
 // brokers do not name an apache/kafka image: 3.9 is the last line with
-// ZooKeeper (3.9.2 its newest patch on Maven Central); 4.x runs KRaft only.
+// ZooKeeper (3.9.2 its newest patch on Maven Central); 4.x runs KRaft only
+// (4.4.0 the newest release on Maven Central).
 const (
 	VersionZK    = "3.9.2"
-	VersionKRaft = "4.1.0"
+	VersionKRaft = "4.4.0"
 )
 
 // apacheImageRe matches the official image with a release tag, e.g.
@@ -88,10 +91,12 @@ var coreJarRe = regexp.MustCompile(`^kafka_2\.1[23]-(\d+\.\d+\.\d+)\.jar$`)
 
 // Libs returns the Kafka jars the native runtime runs: cfg.KafkaHome/libs
 // when KAFKA_HOME is set, else .cache/kafka/<version>/libs, which it fills
-// with Maven (the ordinary client, its default ~/.m2 repository) on first
-// use, printing a progress line through logf. It fails when KAFKA_HOME holds
-// no Kafka jars or a release that cannot run mode, when Maven is missing,
-// and when Maven cannot resolve the jars (with Maven's last lines).
+// with Maven (the ordinary client) on first use. Maven's own downloads go
+// to .cache/m2 inside the repo, never to ~/.m2, and logf gets a progress
+// line every few seconds while they come in. It fails when KAFKA_HOME
+// holds no Kafka jars or a release that cannot run mode, when Maven is
+// missing, and when Maven cannot resolve the jars (with Maven's last
+// lines).
 func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, version string, logf func(string, ...any)) (Jars, error) {
 	if cfg.KafkaHome != "" {
 		libs := filepath.Join(cfg.KafkaHome, "libs")
@@ -117,26 +122,106 @@ func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, version str
 		return Jars{}, errors.New("the native runtime needs Maven (mvn) to fetch the Kafka jars: install it (apt-get install maven) or set KAFKA_HOME to an Apache Kafka distribution")
 	}
 	_ = os.RemoveAll(j.Libs) // a half-finished copy is redone
-	if logf != nil {
-		logf("fetching the Apache Kafka %s jars from Maven Central into %s (first run only)", version, j.Libs)
+	if logf == nil {
+		logf = func(string, ...any) {}
 	}
+	repo := filepath.Join(cfg.CacheDir, "m2")
+	logf("fetching the Apache Kafka %s jars from Maven Central into %s (first run only; Maven's downloads in %s)", version, j.Libs, repo)
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, mvn, "-q", "-B",
+	cmd := exec.CommandContext(ctx, mvn, "-B",
 		"-f", filepath.Join(cfg.Root, "scripts", "kafka-jars", "pom.xml"),
+		"-Dmaven.repo.local="+repo,
 		"-P", logProfile(version), "-Dkafka.version="+version,
 		"dependency:copy-dependencies", "-DoutputDirectory="+j.Libs)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %v: %s", version, err, lastLines(out.String(), 8))
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %w", version, err)
+	}
+	watched := make(chan mavenProgress, 1)
+	go func() { watched <- watchMaven(pr, start, logf) }()
+	err = cmd.Wait()
+	pw.Close()
+	mp := <-watched
+	if err != nil {
+		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %v: %s", version, err, strings.Join(mp.last, " | "))
 	}
 	if err := os.WriteFile(marker, []byte(version+"\n"), 0o644); err != nil {
 		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars: %w", version, err)
 	}
-	if logf != nil {
-		logf("fetched the Apache Kafka %s jars in %s", version, time.Since(start).Round(100*time.Millisecond))
-	}
+	logf("fetched the Apache Kafka %s jars in %s (%d files downloaded, %s)", version, time.Since(start).Round(100*time.Millisecond), mp.files, formatBytes(mp.bytes))
 	return j, nil
+}
+
+// mavenProgressEvery is how often Libs reports Maven's progress.
+const mavenProgressEvery = 3 * time.Second
+
+// mavenProgress is what watchMaven saw of a Maven run.
+type mavenProgress struct {
+	files int
+	bytes int64
+	// last are Maven's [ERROR] lines, or else its last lines.
+	last []string
+}
+
+// mavenDownloadedRe matches Maven's "Downloaded from central:
+// https://.../kafka_2.13-3.9.2.jar (6.4 MB at 2.1 MB/s)".
+var mavenDownloadedRe = regexp.MustCompile(`Downloaded from \S+: \S+ \(([\d.]+) (B|kB|KB|MB|GB)`)
+
+// watchMaven reads Maven's output from r until it ends, counting the files
+// it downloaded, and calls logf with the count at most every
+// mavenProgressEvery.
+func watchMaven(r io.Reader, start time.Time, logf func(string, ...any)) mavenProgress {
+	var mp mavenProgress
+	var errs, tail []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	next := start.Add(mavenProgressEvery)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if m := mavenDownloadedRe.FindStringSubmatch(line); m != nil {
+			mp.files++
+			mp.bytes += parseMavenSize(m[1], m[2])
+		}
+		switch {
+		case strings.HasPrefix(line, "[ERROR]"):
+			errs = append(errs, line)
+		case line != "" && !strings.HasPrefix(line, "Download"):
+			tail = append(tail, line)
+			if len(tail) > 8 {
+				tail = tail[1:]
+			}
+		}
+		if now := time.Now(); now.After(next) {
+			logf("  still resolving: %d files downloaded (%s) in %s", mp.files, formatBytes(mp.bytes), now.Sub(start).Round(time.Second))
+			next = now.Add(mavenProgressEvery)
+		}
+	}
+	_, _ = io.Copy(io.Discard, r)
+	mp.last = tail
+	if len(errs) > 0 {
+		mp.last = errs[:min(len(errs), 8)]
+	}
+	return mp
+}
+
+// parseMavenSize turns Maven's "6.4" "MB" into bytes.
+func parseMavenSize(num, unit string) int64 {
+	f, _ := strconv.ParseFloat(num, 64)
+	switch strings.ToUpper(unit) {
+	case "KB":
+		f *= 1 << 10
+	case "MB":
+		f *= 1 << 20
+	case "GB":
+		f *= 1 << 30
+	}
+	return int64(f)
+}
+
+// formatBytes writes n as e.g. "12.3 MB".
+func formatBytes(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 // logProfile is the pom's profile with the log binding of Kafka version:
@@ -152,26 +237,32 @@ var javaVersionRe = regexp.MustCompile(`version "(\d+)(?:\.(\d+))?`)
 
 // checkJava finds java and fails unless it is Java 17 or newer.
 func checkJava(ctx context.Context) (string, error) {
+	java, _, err := checkJavaVersion(ctx)
+	return java, err
+}
+
+// checkJavaVersion is checkJava that also returns `java -version`'s text.
+func checkJavaVersion(ctx context.Context) (string, string, error) {
 	java, err := exec.LookPath("java")
 	if err != nil {
-		return "", errors.New("the native runtime needs Java 17 or newer: no java on PATH (install e.g. openjdk-17-jre-headless)")
+		return "", "", errors.New("the native runtime needs Java 17 or newer: no java on PATH (install e.g. openjdk-17-jre-headless)")
 	}
 	out, err := exec.CommandContext(ctx, java, "-version").CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("checking the Java version: %v: %s", err, lastLines(string(out), 3))
+		return "", "", fmt.Errorf("checking the Java version: %v: %s", err, lastLines(string(out), 3))
 	}
 	m := javaVersionRe.FindStringSubmatch(string(out))
 	if m == nil {
-		return "", fmt.Errorf("checking the Java version: cannot read %q", lastLines(string(out), 1))
+		return "", "", fmt.Errorf("checking the Java version: cannot read %q", lastLines(string(out), 1))
 	}
 	major, _ := strconv.Atoi(m[1])
 	if major == 1 && m[2] != "" { // 1.8 style
 		major, _ = strconv.Atoi(m[2])
 	}
 	if major < 17 {
-		return "", fmt.Errorf("the native runtime needs Java 17 or newer; java on PATH is version %d", major)
+		return "", "", fmt.Errorf("the native runtime needs Java 17 or newer; java on PATH is version %d", major)
 	}
-	return java, nil
+	return java, string(out), nil
 }
 
 func lastLines(s string, n int) string {

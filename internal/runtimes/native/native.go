@@ -31,11 +31,17 @@ type Runtime struct {
 	version string // the Kafka release fetched when KAFKA_HOME is unset
 }
 
-// launcher is what starting a JVM needs: java and the Kafka jars.
+// launcher is what starting a JVM needs: java, the Kafka jars and the
+// folder of their class-data-sharing archives.
 type launcher struct {
 	java string
 	jars Jars
+	cds  string
 }
+
+// portsFreeWait bounds how long a stop waits for a stopped process's ports
+// to be free, and Up for ports still held by closing connections.
+const portsFreeWait = 60 * time.Second
 
 // process is one JVM the runtime manages.
 type process struct {
@@ -102,6 +108,12 @@ func (r *Runtime) processes() ([]process, error) {
 		if r.mode == config.ModeZK && props["zookeeper.connect"] == "" {
 			return nil, fmt.Errorf("broker %s has no KAFKA_ZOOKEEPER_CONNECT; for KRaft use KAFKA_MODE=kraft", b.Service)
 		}
+		if props["controlled.shutdown.enable"] == "" {
+			// Down stops every broker at once: handing leaderships over
+			// would only wait on brokers (and, in kraft mode, a quorum)
+			// that stop too.
+			props["controlled.shutdown.enable"] = "false"
+		}
 		if r.mode == config.ModeKRaft && props["process.roles"] == "" {
 			return nil, fmt.Errorf("broker %s has no KAFKA_PROCESS_ROLES; the kraft topology needs them", b.Service)
 		}
@@ -129,6 +141,12 @@ func (r *Runtime) Running(context.Context) (bool, error) {
 // on its external port; readiness is checked by the caller. It fails on a
 // taken port (naming it and its owner), a missing java or mvn, and with
 // the last log lines of a process that exits while starting.
+//
+// Every process starts at once (a broker's ZooKeeper client retries until
+// ZooKeeper listens; KRaft nodes need a quorum of each other anyway),
+// except after a zk-mode run that did not stop cleanly: ZooKeeper may then
+// still hold a broker's registration from that run, so it starts first and
+// the brokers once their old registrations are gone.
 func (r *Runtime) Up(ctx context.Context) error {
 	ps, err := r.processes()
 	if err != nil {
@@ -153,7 +171,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 			free = append(free, p.ports...)
 		}
 	}
-	if err := awaitPortsFree(ctx, free, r.env.Logf); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", free, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("starting native cluster: %w", err)
 	}
 	l, err := r.launcher(ctx)
@@ -163,39 +181,93 @@ func (r *Runtime) Up(ctx context.Context) error {
 	if err := r.writeFiles(ps, l.jars); err != nil {
 		return err
 	}
-	if r.mode == config.ModeKRaft {
-		if err := r.format(ctx, l, ps); err != nil {
-			return err
+	together := r.startTogether(ps)
+	// From here on, a stop that is not seen through leaves no marker.
+	_ = os.Remove(r.cleanStopFile())
+	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
+	var down []process
+	for _, p := range ps {
+		if _, alive := proc.Alive(r.pidFile(p.service)); !alive {
+			down = append(down, p)
 		}
 	}
-	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
-	// ZooKeeper first, then the brokers together (KRaft nodes need a
-	// quorum of each other to come up).
-	for _, group := range [][]process{filter(ps, false), filter(ps, true)} {
-		var started []process
+	groups := [][]process{down}
+	if !together {
+		groups = [][]process{filter(down, false), filter(down, true)}
+	}
+	for _, group := range groups {
+		if len(group) == 0 {
+			continue
+		}
+		if !together && group[0].id >= 0 && r.mode == config.ModeZK {
+			if err := r.awaitRegistrationsGone(ctx, group, deadline); err != nil {
+				return err
+			}
+		}
+		if err := r.startAll(ctx, l, group); err != nil {
+			return err
+		}
 		for _, p := range group {
-			if _, alive := proc.Alive(r.pidFile(p.service)); alive {
-				continue
-			}
-			started = append(started, p)
-		}
-		if len(started) > 0 && started[0].id >= 0 && r.mode == config.ModeZK {
-			if err := r.awaitRegistrationsGone(ctx, started, deadline); err != nil {
-				return err
-			}
-		}
-		for _, p := range started {
-			if err := r.start(l, p); err != nil {
-				return err
-			}
-		}
-		for _, p := range started {
 			if err := r.awaitPort(ctx, p, deadline); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// cleanStopFile marks a zk-mode cluster whose brokers and ZooKeeper all
+// stopped cleanly, so that no broker registration outlives the run.
+func (r *Runtime) cleanStopFile() string { return filepath.Join(r.dir, "stopped-cleanly") }
+
+// startTogether reports whether every process may start at once: always
+// in kraft mode; in zk mode when ZooKeeper is not running and either has
+// no data yet or stopped cleanly after every broker.
+func (r *Runtime) startTogether(ps []process) bool {
+	if r.mode != config.ModeZK {
+		return true
+	}
+	for _, p := range ps {
+		if p.id >= 0 {
+			continue
+		}
+		if _, alive := proc.Alive(r.pidFile(p.service)); alive {
+			return false
+		}
+		if _, err := os.Stat(r.cleanStopFile()); err == nil {
+			return true
+		}
+		entries, err := os.ReadDir(p.props["dataDir"])
+		return err != nil || len(entries) == 0
+	}
+	return true
+}
+
+// startAll formats (kraft mode, once) and starts the processes of group
+// in parallel, and fails with the first error.
+func (r *Runtime) startAll(ctx context.Context, l launcher, group []process) error {
+	errs := make(chan error, len(group))
+	dumping := map[string]bool{}
+	for _, p := range group {
+		dump := !dumping[cdsRole(p)]
+		dumping[cdsRole(p)] = true
+		go func(p process, dump bool) {
+			if r.mode == config.ModeKRaft && p.id >= 0 {
+				if err := r.format(ctx, l, p); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- r.start(l, p, dump)
+		}(p, dump)
+	}
+	var first error
+	for range group {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // filter returns the brokers of ps (brokers true) or the other processes.
@@ -211,7 +283,7 @@ func filter(ps []process, brokers bool) []process {
 
 // launcher checks java and finds (or fetches) the Kafka jars.
 func (r *Runtime) launcher(ctx context.Context) (launcher, error) {
-	java, err := checkJava(ctx)
+	java, version, err := checkJavaVersion(ctx)
 	if err != nil {
 		return launcher{}, err
 	}
@@ -219,7 +291,7 @@ func (r *Runtime) launcher(ctx context.Context) (launcher, error) {
 	if err != nil {
 		return launcher{}, err
 	}
-	return launcher{java: java, jars: jars}, nil
+	return launcher{java: java, jars: jars, cds: cdsDir(r.env.Config.CacheDir, jars, javaID(java, version))}, nil
 }
 
 // writeFiles writes the properties of every process and the log
@@ -245,57 +317,58 @@ func (r *Runtime) propsFile(service string) string {
 	return filepath.Join(r.dir, service, service+".properties")
 }
 
-// format formats each KRaft node's storage once, with the topology's
+// format formats a KRaft node's storage once, with the topology's
 // CLUSTER_ID (or a fixed one).
-func (r *Runtime) format(ctx context.Context, l launcher, ps []process) error {
-	for _, p := range ps {
-		marker := filepath.Join(r.dir, p.service, "formatted")
-		if _, err := os.Stat(marker); err == nil {
-			continue
-		}
-		b, _ := r.env.Topology.Broker(p.id)
-		id := b.Env["CLUSTER_ID"]
-		if id == "" {
-			id = "a2Fma2FzdGFjay1uYXRpdmU" // fixed, so that re-formatting one node matches the others
-		}
-		args := append(r.jvmArgs(l.jars, p), "kafka.tools.StorageTool", "format",
-			"-t", id, "-c", r.propsFile(p.service), "--ignore-formatted")
-		out, err := exec.CommandContext(ctx, l.java, args...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("formatting %s storage: %v: %s", p.service, err, lastLines(string(out), 5))
-		}
-		if err := os.WriteFile(marker, []byte(id+"\n"), 0o644); err != nil {
-			return fmt.Errorf("formatting %s storage: %w", p.service, err)
-		}
+func (r *Runtime) format(ctx context.Context, l launcher, p process) error {
+	marker := filepath.Join(r.dir, p.service, "formatted")
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	b, _ := r.env.Topology.Broker(p.id)
+	id := b.Env["CLUSTER_ID"]
+	if id == "" {
+		id = "a2Fma2FzdGFjay1uYXRpdmU" // fixed, so that re-formatting one node matches the others
+	}
+	args := append(r.jvmArgs(l, p, false), "kafka.tools.StorageTool", "format",
+		"-t", id, "-c", r.propsFile(p.service), "--ignore-formatted")
+	out, err := exec.CommandContext(ctx, l.java, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("formatting %s storage: %v: %s", p.service, err, lastLines(string(out), 5))
+	}
+	if err := os.WriteFile(marker, []byte(id+"\n"), 0o644); err != nil {
+		return fmt.Errorf("formatting %s storage: %w", p.service, err)
 	}
 	return nil
 }
 
 // jvmArgs are the JVM options of process p: a modest heap (256-512 MiB a
-// broker, less for ZooKeeper), Kafka's own GC settings, and the log
-// configuration for the Kafka release in jars.
-func (r *Runtime) jvmArgs(jars Jars, p process) []string {
+// broker, less for ZooKeeper), devJVMFlags, the class-data-sharing archive
+// of its role (dump: this process writes it at exit when there is none
+// yet), and the log configuration for the Kafka release in l.
+func (r *Runtime) jvmArgs(l launcher, p process, dump bool) []string {
 	heap := []string{"-Xms256m", "-Xmx512m"}
 	if p.id < 0 {
-		heap = []string{"-Xms64m", "-Xmx256m"}
+		heap = []string{"-Xms32m", "-Xmx256m"}
 	}
-	args := append(heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
-		"-XX:+ExplicitGCInvokesConcurrent", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-		"-Dkafkastack.service="+p.service, "-cp", filepath.Join(jars.Libs, "*"))
-	name, _ := logConfig(jars.Version)
+	args := append(heap, devJVMFlags...)
+	if l.cds != "" {
+		args = append(args, cdsArgs(l.cds, p, dump)...)
+	}
+	args = append(args, "-Dkafkastack.service="+p.service, "-cp", filepath.Join(l.jars.Libs, "*"))
+	name, _ := logConfig(l.jars.Version)
 	if name == log4j2File {
 		return append(args, "-Dlog4j2.configurationFile="+filepath.Join(r.dir, name))
 	}
 	return append(args, "-Dlog4j.configuration=file:"+filepath.Join(r.dir, name))
 }
 
-// start launches one process in the background.
-func (r *Runtime) start(l launcher, p process) error {
+// start launches one process in the background; dump as for jvmArgs.
+func (r *Runtime) start(l launcher, p process, dump bool) error {
 	main := "kafka.Kafka"
 	if p.id < 0 {
 		main = "org.apache.zookeeper.server.quorum.QuorumPeerMain"
 	}
-	args := append(r.jvmArgs(l.jars, p), main, r.propsFile(p.service))
+	args := append(r.jvmArgs(l, p, dump), main, r.propsFile(p.service))
 	pid, err := proc.Start(proc.Spec{
 		Name: p.service, Path: l.java, Args: args, Dir: r.dir,
 		PIDFile: r.pidFile(p.service), LogFile: r.logFile(p.service),
@@ -337,98 +410,119 @@ func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) 
 	}
 }
 
-// Down stops the brokers (SIGTERM, SIGKILL after 30s), then ZooKeeper, and
-// keeps the data. In zk mode the brokers stop one by one, so that each
-// hands its leaderships to the others; KRaft nodes stop together, since
-// the last node alone would wait for a quorum that is gone. A stopped
-// cluster is not an error.
-func (r *Runtime) Down(ctx context.Context) error {
+// Down stops every broker at once (SIGTERM, SIGKILL after 30s), then
+// ZooKeeper, and keeps the data. A process counts as stopped once it and
+// all its threads are gone. In zk mode, a cluster whose processes all
+// stopped without SIGKILL is marked so, and starts all at once next time.
+// Brokers stop together, without handing their leaderships to each other
+// (native brokers run with controlled.shutdown.enable=false unless the
+// compose file says otherwise), since the others are stopping too. A
+// stopped cluster is not an error.
+func (r *Runtime) Down(ctx context.Context) error { return r.down(ctx, true) }
+
+// down stops every process; keep says whether the data stays (down) or is
+// about to be removed (clean), for the closing line. With nothing of this
+// mode running while the other mode runs, it fails naming that mode.
+func (r *Runtime) down(ctx context.Context, keep bool) error {
 	ps, err := r.processes()
 	if err != nil {
 		return err
 	}
-	var brokers []process
-	var zk *process
-	for i := range ps {
-		if ps[i].id < 0 {
-			zk = &ps[i]
-		} else {
-			brokers = append(brokers, ps[i])
+	stopped, clean := 0, true
+	for _, group := range [][]process{filter(ps, true), filter(ps, false)} {
+		type result struct {
+			killed bool
+			err    error
 		}
-	}
-	stopped := 0
-	if r.mode == config.ModeKRaft {
-		errs := make(chan error, len(brokers))
+		res := make(chan result, len(group))
 		n := 0
-		for _, p := range brokers {
+		for _, p := range group {
 			if _, alive := proc.Alive(r.pidFile(p.service)); !alive {
 				_ = os.Remove(r.pidFile(p.service))
 				continue
 			}
 			n++
-			go func(p process) { errs <- r.stop(ctx, p) }(p)
+			go func(p process) {
+				killed, err := r.stop(ctx, p)
+				res <- result{killed, err}
+			}(p)
 		}
+		var first error
 		for i := 0; i < n; i++ {
-			if err := <-errs; err != nil {
-				return err
+			rs := <-res
+			if rs.err != nil && first == nil {
+				first = rs.err
 			}
+			clean = clean && !rs.killed
+		}
+		if first != nil {
+			return first
 		}
 		stopped += n
-	} else {
-		for i := len(brokers) - 1; i >= 0; i-- {
-			if _, alive := proc.Alive(r.pidFile(brokers[i].service)); alive {
-				if err := r.stop(ctx, brokers[i]); err != nil {
-					return err
-				}
-				stopped++
-			}
-		}
-	}
-	if zk != nil {
-		if _, alive := proc.Alive(r.pidFile(zk.service)); alive {
-			if err := r.stop(ctx, *zk); err != nil {
-				return err
-			}
-			stopped++
-		}
 	}
 	if stopped == 0 {
-		r.env.Logf("native cluster is not running")
-	} else {
+		if err := r.refuseOtherModeRunning(r.otherMode(), "stopping"); err != nil {
+			return err
+		}
+		r.env.Logf("native cluster (KAFKA_MODE=%s) is not running", r.mode)
+		return nil
+	}
+	if r.mode == config.ModeZK && clean {
+		_ = os.WriteFile(r.cleanStopFile(), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+	}
+	if keep {
 		r.env.Logf("native cluster stopped; data kept in %s", datadir.Rel(r.env.Config.Root, r.dir))
+	} else {
+		r.env.Logf("native cluster stopped")
 	}
 	return nil
 }
 
-// stop ends one process: SIGTERM, then SIGKILL after 30s.
-func (r *Runtime) stop(ctx context.Context, p process) error {
+// otherMode is the mode this runtime does not run.
+func (r *Runtime) otherMode() config.Mode {
+	if r.mode == config.ModeKRaft {
+		return config.ModeZK
+	}
+	return config.ModeKRaft
+}
+
+// stop ends one process: SIGTERM, then SIGKILL after 30s. It returns once
+// the process is reaped and its ports are free, and whether it needed
+// SIGKILL.
+func (r *Runtime) stop(ctx context.Context, p process) (bool, error) {
 	pid, _ := proc.Alive(r.pidFile(p.service))
 	killed, err := proc.Stop(ctx, r.pidFile(p.service), 30*time.Second)
 	if err != nil {
-		return fmt.Errorf("stopping %s: %w", p.service, err)
+		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
-	if err := awaitThreadsGone(ctx, pid); err != nil {
-		return fmt.Errorf("stopping %s: %w", p.service, err)
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
+		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
 	if killed {
 		r.env.Logf("stopped %s (PID %d) with SIGKILL after 30s", p.service, pid)
 	} else {
+		r.adoptCDSArchives(p)
 		r.env.Logf("stopped %s (PID %d)", p.service, pid)
 	}
-	return nil
+	return killed, nil
+}
+
+// adoptCDSArchives moves into place any class-data-sharing archive that
+// p, now gone, wrote when it exited.
+func (r *Runtime) adoptCDSArchives(p process) {
+	parts, _ := filepath.Glob(filepath.Join(r.env.Config.CacheDir, "cds", "*", cdsRole(p)+"."+p.service+".jsa.part"))
+	for _, part := range parts {
+		adoptCDSArchive(filepath.Dir(part), p)
+	}
 }
 
 // Clean stops the cluster and deletes the native runtime's data folder
 // (both modes), and nothing outside it; the jar cache is kept.
 func (r *Runtime) Clean(ctx context.Context) error {
-	if err := r.Down(ctx); err != nil {
+	if err := r.down(ctx, false); err != nil {
 		return err
 	}
-	other := config.ModeKRaft
-	if r.mode == config.ModeKRaft {
-		other = config.ModeZK
-	}
-	if err := r.refuseOtherModeRunning(other); err != nil {
+	if err := r.refuseOtherModeRunning(r.otherMode(), "cleaning"); err != nil {
 		return err
 	}
 	if err := datadir.RemoveInside(r.env.Config.DataDir, r.root); err != nil {
@@ -440,12 +534,12 @@ func (r *Runtime) Clean(ctx context.Context) error {
 
 // refuseOtherModeRunning fails when processes of the other mode still run,
 // since their data is in the folder clean deletes.
-func (r *Runtime) refuseOtherModeRunning(other config.Mode) error {
+func (r *Runtime) refuseOtherModeRunning(other config.Mode, verb string) error {
 	pids, _ := filepath.Glob(filepath.Join(r.root, string(other), "*.pid"))
 	for _, f := range pids {
 		if pid, alive := proc.Alive(f); alive {
-			return fmt.Errorf("cleaning native cluster: %s (PID %d) of KAFKA_MODE=%s is still running; stop it with KAFKA_MODE=%s go run magefile.go down",
-				strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other, other)
+			return fmt.Errorf("%s native cluster: the KAFKA_MODE=%s cluster is not running, but the KAFKA_MODE=%s one is (%s, PID %d); stop it with KAFKA_MODE=%s go run magefile.go down",
+				verb, r.mode, other, strings.TrimSuffix(filepath.Base(f), ".pid"), pid, other)
 		}
 	}
 	return nil
@@ -507,15 +601,32 @@ func (r *Runtime) Services(ctx context.Context) ([]cluster.ServiceState, error) 
 	return out, nil
 }
 
-// KillBroker stops broker id with SIGKILL, as a crash would.
-func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
-	b, ok := r.env.Topology.Broker(id)
-	if !ok {
-		return fmt.Errorf("no broker %d in the topology", id)
+// broker returns the process of broker id. It fails when the topology has
+// no such broker.
+func (r *Runtime) broker(id int32) (process, error) {
+	ps, err := r.processes()
+	if err != nil {
+		return process{}, err
 	}
-	pid, alive := proc.Alive(r.pidFile(b.Service))
+	for _, p := range ps {
+		if p.id == id && id >= 0 {
+			return p, nil
+		}
+	}
+	return process{}, fmt.Errorf("no broker %d in the topology", id)
+}
+
+// KillBroker stops broker id with SIGKILL, as a crash would, and returns
+// once the process is reaped and its ports are free. It fails when the
+// broker is not running.
+func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
+	p, err := r.broker(id)
+	if err != nil {
+		return err
+	}
+	pid, alive := proc.Alive(r.pidFile(p.service))
 	if !alive {
-		return fmt.Errorf("broker %d (%s) is not running", id, b.Service)
+		return fmt.Errorf("broker %d (%s) is not running", id, p.service)
 	}
 	if err := proc.Kill(pid); err != nil {
 		return err
@@ -523,11 +634,11 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 	if !proc.WaitExit(ctx, pid, 10*time.Second) {
 		return fmt.Errorf("killing broker %d: PID %d still alive", id, pid)
 	}
-	if err := awaitThreadsGone(ctx, pid); err != nil {
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
 		return fmt.Errorf("killing broker %d: %w", id, err)
 	}
-	_ = os.Remove(r.pidFile(b.Service))
-	r.env.Logf("killed broker %d (%s, PID %d)", id, b.Service, pid)
+	_ = os.Remove(r.pidFile(p.service))
+	r.env.Logf("killed broker %d (%s, PID %d)", id, p.service, pid)
 	return nil
 }
 
@@ -537,34 +648,28 @@ func (r *Runtime) KillBroker(ctx context.Context, id int32) error {
 // its session expires). It fails when the broker is already running, and
 // with the last log lines when it exits while starting.
 func (r *Runtime) StartBroker(ctx context.Context, id int32) error {
-	ps, err := r.processes()
+	p, err := r.broker(id)
 	if err != nil {
 		return err
 	}
-	for _, p := range ps {
-		if p.id != id {
-			continue
-		}
-		if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
-			return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
-		}
-		if err := awaitPortsFree(ctx, p.ports, r.env.Logf); err != nil {
-			return fmt.Errorf("starting %s: %w", p.service, err)
-		}
-		l, err := r.launcher(ctx)
-		if err != nil {
-			return err
-		}
-		deadline := time.Now().Add(r.env.Config.ReadyTimeout)
-		if r.mode == config.ModeZK {
-			if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
-				return err
-			}
-		}
-		if err := r.start(l, p); err != nil {
-			return err
-		}
-		return r.awaitPort(ctx, p, deadline)
+	if pid, alive := proc.Alive(r.pidFile(p.service)); alive {
+		return fmt.Errorf("broker %d (%s) is already running as PID %d", id, p.service, pid)
 	}
-	return fmt.Errorf("no broker %d in the topology", id)
+	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
+		return fmt.Errorf("starting %s: %w", p.service, err)
+	}
+	l, err := r.launcher(ctx)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(r.env.Config.ReadyTimeout)
+	if r.mode == config.ModeZK {
+		if err := r.awaitRegistrationsGone(ctx, []process{p}, deadline); err != nil {
+			return err
+		}
+	}
+	if err := r.start(l, p, false); err != nil {
+		return err
+	}
+	return r.awaitPort(ctx, p, deadline)
 }

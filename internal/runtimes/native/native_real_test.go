@@ -14,10 +14,13 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
+	"kafkastack/internal/ready"
 	"kafkastack/internal/runtimes/native"
 	"kafkastack/internal/testkit"
 	"kafkastack/internal/topology"
@@ -107,12 +110,14 @@ func runReal(t *testing.T, mode config.Mode) {
 		t.Fatalf("up: %v", err)
 	}
 	upped := time.Since(start)
-	if err := waitBrokers(ctx, adm, topo.IDs()); err != nil {
+	if _, err := ready.Wait(ctx, adm, ready.Options{Expected: topo.IDs(), Timeout: 2 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
+	readyAt := time.Since(start)
+	asked, coords := askRandomGroups(ctx, t, cl, 60)
 	logLines(t, mode, out.String(), "fetched the Apache Kafka")
-	t.Logf("%s: up returned after %s; 3 brokers and a controller in the metadata %s after up began",
-		mode, upped.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	t.Logf("%s: up returned after %s, ready after %s; right after, %d random groups each got their offsets from their coordinator with no error (coordinators %v)",
+		mode, upped.Round(time.Millisecond), readyAt.Round(time.Millisecond), asked, coords)
 	if err := r.Up(ctx); !errors.Is(err, cluster.ErrAlreadyRunning) {
 		t.Fatalf("up on a running cluster: %v, want ErrAlreadyRunning", err)
 	}
@@ -352,4 +357,55 @@ func tail(s string) string {
 		lines = lines[len(lines)-20:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// askRandomGroups asks n random new group ids for their committed offsets
+// as a plain client would right after up: FindCoordinator, then one
+// OffsetFetch sent to that coordinator with no retry. Any error (such as
+// NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS) fails the test. It
+// returns how many were asked and the coordinators that answered.
+func askRandomGroups(ctx context.Context, t *testing.T, cl *kgo.Client, n int) (int, []int32) {
+	t.Helper()
+	seen := map[int32]bool{}
+	for i := 0; i < n; i++ {
+		group := fmt.Sprintf("any-group-%d-%d", time.Now().UnixNano(), i)
+		fc := kmsg.NewPtrFindCoordinatorRequest()
+		fc.CoordinatorKey = group
+		fc.CoordinatorKeys = []string{group}
+		resp, err := fc.RequestWith(ctx, cl)
+		if err != nil {
+			t.Fatalf("group %s: FindCoordinator: %v", group, err)
+		}
+		node, code := resp.NodeID, resp.ErrorCode
+		if len(resp.Coordinators) > 0 {
+			node, code = resp.Coordinators[0].NodeID, resp.Coordinators[0].ErrorCode
+		}
+		if err := kerr.ErrorForCode(code); err != nil {
+			t.Fatalf("group %s right after ready: FindCoordinator: %v", group, err)
+		}
+		of := kmsg.NewPtrOffsetFetchRequest()
+		of.Group = group
+		rg := kmsg.NewOffsetFetchRequestGroup()
+		rg.Group = group
+		of.Groups = []kmsg.OffsetFetchRequestGroup{rg}
+		raw, err := cl.Broker(int(node)).Request(ctx, of)
+		if err != nil {
+			t.Fatalf("group %s: OffsetFetch to coordinator %d: %v", group, node, err)
+		}
+		ofr := raw.(*kmsg.OffsetFetchResponse)
+		code = ofr.ErrorCode
+		if len(ofr.Groups) > 0 {
+			code = ofr.Groups[0].ErrorCode
+		}
+		if err := kerr.ErrorForCode(code); err != nil {
+			t.Fatalf("group %s right after ready: OffsetFetch from coordinator %d: %v", group, node, err)
+		}
+		seen[node] = true
+	}
+	var nodes []int32
+	for id := range seen {
+		nodes = append(nodes, id)
+	}
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i] < nodes[j] })
+	return n, nodes
 }

@@ -1,7 +1,4 @@
-// Package records reads records from a client until a bound: the consume
-// target, the tutorial's consumer and the console's message browser share
-// it.
-package records
+package kio
 
 import (
 	"context"

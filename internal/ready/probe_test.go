@@ -1,0 +1,131 @@
+package ready
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"kafkastack/internal/proc"
+)
+
+func TestPartitionForIsKafkas(t *testing.T) {
+	// Values from Java: Utils.abs(s.hashCode()) % n.
+	for _, c := range []struct {
+		group string
+		n     int
+		want  int32
+	}{
+		{"kafkastack-ready-0", 50, 45},
+		{"kafkastack-ready-17", 50, 41},
+		{"my-group", 50, 12},
+		{"my-group", 3, 0},
+		{"grüße-𝄞", 50, 22},
+		{"polygenelubricants", 50, 0}, // hashCode is Integer.MIN_VALUE
+	} {
+		if got := partitionFor(c.group, c.n); got != c.want {
+			t.Errorf("partitionFor(%q, %d) = %d, want %d", c.group, c.n, got, c.want)
+		}
+	}
+}
+
+func TestGroupsForReachEveryPartition(t *testing.T) {
+	for _, n := range []int{1, 3, 50} {
+		gs := groupsFor(n)
+		if len(gs) != n {
+			t.Fatalf("groupsFor(%d) gave %d groups", n, len(gs))
+		}
+		for i, g := range gs {
+			if p := partitionFor(g, n); p != int32(i) {
+				t.Fatalf("groupsFor(%d)[%d] = %s maps to partition %d", n, i, g, p)
+			}
+		}
+	}
+}
+
+func TestMissingNamesEveryUnmetCondition(t *testing.T) {
+	ready := State{Brokers: []int32{1, 2, 3}, Controller: 1, Groups: 50, Answered: 50,
+		Internal: []InternalTopic{{Name: OffsetsTopic, Partitions: 50}}}
+	if m := ready.Missing([]int32{1, 2, 3}); m != "" || !ready.Ready([]int32{1, 2, 3}) {
+		t.Fatalf("a ready state is missing %q", m)
+	}
+	for name, c := range map[string]struct {
+		mut  func(*State)
+		want string
+	}{
+		"a broker":          {func(s *State) { s.Brokers = []int32{1, 3} }, "brokers 2/3 in metadata (missing 2)"},
+		"the controller":    {func(s *State) { s.Controller = -1 }, "no controller elected"},
+		"a leader":          {func(s *State) { s.Internal[0].Leaderless = 1 }, "__consumer_offsets: 1 of 50 partitions without a live leader"},
+		"one coordinator":   {func(s *State) { s.Answered = 49; s.Unanswered = []string{"g: NOT_COORDINATOR"} }, "group coordinators 49/50 answering (g: NOT_COORDINATOR)"},
+		"every coordinator": {func(s *State) { s.Groups, s.Answered = 0, 0 }, "no group coordinator"},
+	} {
+		s := ready
+		s.Internal = append([]InternalTopic(nil), ready.Internal...)
+		c.mut(&s)
+		if m := s.Missing([]int32{1, 2, 3}); !strings.Contains(m, c.want) || s.Ready([]int32{1, 2, 3}) {
+			t.Errorf("without %s: missing %q, want %q", name, m, c.want)
+		}
+	}
+}
+
+func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
+	ports, err := proc.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	// One group's coordinator answers NOT_COORDINATOR to OffsetFetch, as a
+	// broker still loading its offsets partition does.
+	stale := groupsFor(DefaultOffsetsPartitions)[7]
+	var refusing atomic.Bool
+	refusing.Store(true)
+	c.ControlKey(kmsg.OffsetFetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		r := req.(*kmsg.OffsetFetchRequest)
+		if !refusing.Load() {
+			return nil, nil, false
+		}
+		for _, g := range r.Groups {
+			if g.Group == stale {
+				resp := r.ResponseKind().(*kmsg.OffsetFetchResponse)
+				for _, g := range r.Groups {
+					rg := kmsg.NewOffsetFetchResponseGroup()
+					rg.Group = g.Group
+					if g.Group == stale {
+						rg.ErrorCode = kerr.NotCoordinator.Code
+					}
+					resp.Groups = append(resp.Groups, rg)
+				}
+				return resp, nil, true
+			}
+		}
+		return nil, nil, false
+	})
+	adm := admin(t, c.ListenAddrs()...)
+	_, err = Wait(context.Background(), adm, Options{Expected: []int32{0, 1, 2}, Timeout: 1500 * time.Millisecond, AttemptTimeout: 500 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "group coordinators 49/50 answering") || !strings.Contains(err.Error(), stale) {
+		t.Fatalf("with one coordinator refusing: err = %v", err)
+	}
+	refusing.Store(false)
+	var out bytes.Buffer
+	st, err := Wait(context.Background(), adm, Options{Expected: []int32{0, 1, 2}, Timeout: 10 * time.Second, Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Groups != DefaultOffsetsPartitions || st.Answered != st.Groups {
+		t.Fatalf("state %+v", st)
+	}
+	if !strings.Contains(out.String(), "group coordinators 50/50") {
+		t.Fatalf("progress %q", out.String())
+	}
+}
