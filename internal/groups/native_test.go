@@ -57,7 +57,7 @@ func TestOnRealKafka(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	if _, err := topics.Create(ctx, adm, topics.Spec{Name: "events", Partitions: 2, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}); err != nil {
+	if _, err := topics.Create(ctx, cl, topics.Spec{Name: "events", Partitions: 2, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}); err != nil {
 		t.Fatal(err)
 	}
 	prod, err := s.Client(kgo.RecordPartitioner(kgo.ManualPartitioner()))
