@@ -481,3 +481,17 @@ func TestGatherFailsWhenNothingAnswers(t *testing.T) {
 		t.Fatalf("Gather took %s to fail", took)
 	}
 }
+
+// TestSummarizePartitionsOneReplicaShort: one replica out of the ISR is
+// enough to make a partition under-replicated; broker 0 leading is a
+// leader like any other.
+func TestSummarizePartitionsOneReplicaShort(t *testing.T) {
+	ps := kadm.PartitionDetails{
+		0: {Leader: 0, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1}},
+		1: {Leader: 1, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1, 2}},
+	}
+	n, rf, under, offline := summarizePartitions(ps)
+	if n != 2 || rf != 3 || under != 1 || offline != 0 {
+		t.Fatalf("summary %d partitions, rf %d, %d under replicated, %d offline; want 2, 3, 1, 0", n, rf, under, offline)
+	}
+}

@@ -6,7 +6,7 @@ import (
 )
 
 func TestValidateName(t *testing.T) {
-	good := []string{"my-topic-three", "a", "A.b_c-9", strings.Repeat("x", 249)}
+	good := []string{"my-topic-three", "a", "A.b_c-9", "z", "Z", "0", "azAZ09", strings.Repeat("x", 249)}
 	for _, n := range good {
 		if err := ValidateName(n); err != nil {
 			t.Errorf("%q rejected: %v", n, err)
@@ -20,6 +20,12 @@ func TestValidateName(t *testing.T) {
 		"with space":             "position 4",
 		"slash/topic":            "'/'",
 		"ümlaut":                 "letters, digits",
+		"a`b":                    "position 1", // the characters just outside a-z, A-Z and 0-9
+		"a{b":                    "position 1",
+		"a@b":                    "position 1",
+		"a[b":                    "position 1",
+		"a/b":                    "position 1",
+		"a:b":                    "position 1",
 	}
 	for n, want := range bad {
 		err := ValidateName(n)

@@ -162,3 +162,21 @@ func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
 		t.Fatalf("Create returned while broker 2 had %d more answers without the topic", unaware)
 	}
 }
+
+// TestDetailCountsAPartitionOneReplicaShortAsUnderReplicated: a partition
+// is under-replicated as soon as one replica is out of its ISR, and
+// offline when it has no leader.
+func TestDetailCountsAPartitionOneReplicaShortAsUnderReplicated(t *testing.T) {
+	d := detailOf(kadm.TopicDetail{Topic: "t", Partitions: kadm.PartitionDetails{
+		0: {Partition: 0, Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}},
+		1: {Partition: 1, Leader: 2, Replicas: []int32{1, 2, 3}, ISR: []int32{2, 3}},
+		2: {Partition: 2, Leader: 0, Replicas: []int32{0, 1}, ISR: []int32{0, 1}},
+		3: {Partition: 3, Leader: -1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}},
+	}})
+	if d.Partitions != 4 || d.ReplicationFactor != 3 || d.UnderReplicated != 1 || d.Offline != 1 {
+		t.Fatalf("detail %+v: want 4 partitions, RF 3, 1 under-replicated, 1 offline", d)
+	}
+	if len(d.PartitionDetails) != 4 || d.PartitionDetails[0].Partition != 0 || d.PartitionDetails[3].Partition != 3 {
+		t.Fatalf("partition details %+v", d.PartitionDetails)
+	}
+}
