@@ -36,9 +36,15 @@ func TestValidateName(t *testing.T) {
 }
 
 func TestSpecValidate(t *testing.T) {
-	ok := Spec{Name: "t", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}
-	if err := ok.Validate(); err != nil {
-		t.Fatal(err)
+	for _, ok := range []Spec{
+		{Name: "t", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}},
+		// The smallest shape, and min.insync.replicas equal to the replication factor.
+		{Name: "t", Partitions: 1, ReplicationFactor: 1, Configs: map[string]string{"min.insync.replicas": "1"}},
+		{Name: "t", Partitions: 1, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "3"}},
+	} {
+		if err := ok.Validate(); err != nil {
+			t.Fatalf("%+v: %v", ok, err)
+		}
 	}
 	for name, s := range map[string]Spec{
 		"partitions":                   {Name: "t", Partitions: 0, ReplicationFactor: 1},

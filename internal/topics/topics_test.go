@@ -180,3 +180,41 @@ func TestDetailCountsAPartitionOneReplicaShortAsUnderReplicated(t *testing.T) {
 		t.Fatalf("partition details %+v", d.PartitionDetails)
 	}
 }
+
+// TestCreateFailsWhenTheTopicNeverGetsHealthy has broker 2 never learn of
+// the new topic: Create must not report success.
+func TestCreateFailsWhenTheTopicNeverGetsHealthy(t *testing.T) {
+	ports, err := proc.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...), kfake.NumBrokers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	c.ControlKey(kmsg.Metadata.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := kr.(*kmsg.MetadataRequest)
+		if c.CurrentNode() != 2 || len(req.Topics) != 1 || req.Topics[0].Topic == nil || *req.Topics[0].Topic != "never" {
+			return nil, nil, false
+		}
+		resp := req.ResponseKind().(*kmsg.MetadataResponse)
+		rt := kmsg.NewMetadataResponseTopic()
+		rt.Topic = kmsg.StringPtr("never")
+		rt.ErrorCode = kerr.UnknownTopicOrPartition.Code
+		resp.Topics = append(resp.Topics, rt)
+		return resp, nil, true
+	})
+	bounded, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	out, err := Create(bounded, cl, Spec{Name: "never", Partitions: 2, ReplicationFactor: 3})
+	if err == nil || !strings.Contains(err.Error(), "waiting for topic never to be healthy") {
+		t.Fatalf("create of a topic broker 2 never knows: %s, %v", out, err)
+	}
+}
