@@ -40,8 +40,8 @@ func TestWaitSeesEveryBroker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Brokers) != 3 || st.Controller < 0 || st.Coordinator < 0 {
-		t.Fatalf("state %+v", st)
+	if len(st.Brokers) != 3 || st.Brokers[0] != 0 || st.Brokers[1] != 1 || st.Brokers[2] != 2 || st.Controller < 0 || st.Coordinator < 0 {
+		t.Fatalf("state %+v: want brokers 0, 1, 2 in order, a controller and a coordinator", st)
 	}
 	if !strings.Contains(out.String(), "brokers 3/3") {
 		t.Fatalf("progress %q", out.String())

@@ -234,3 +234,16 @@ func TestFaultReportWriteShowsTheBrokerFromZero(t *testing.T) {
 
 // squeeze collapses the tables' alignment to single spaces.
 func squeeze(s string) string { return regexp.MustCompile(` +`).ReplaceAllString(s, " ") }
+
+func TestFullISRWithBrokerZeroLeading(t *testing.T) {
+	st := clusterState{Brokers: []int32{0, 1, 2}, Controller: 1, Partitions: []partitionState{
+		{Partition: 0, Leader: 0, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1, 2}},
+	}}
+	if ok, why := st.fullISR([]int32{0, 1, 2}, 3); !ok {
+		t.Fatalf("broker 0 leading with a full ISR: %s", why)
+	}
+	st.Partitions[0].ISR = []int32{0, 1}
+	if ok, why := st.fullISR([]int32{0, 1, 2}, 3); ok || !strings.Contains(why, "want 3 replicas in sync") {
+		t.Fatalf("an ISR one replica short is full: %v %q", ok, why)
+	}
+}
