@@ -129,3 +129,29 @@ func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
 		t.Fatalf("progress %q", out.String())
 	}
 }
+
+func TestPartitionForTheFirstSupplementaryCharacter(t *testing.T) {
+	// U+10000 is the first rune Java keeps as two UTF-16 units (D800 DC00):
+	// 31*0xD800 + 0xDC00 = 1770496, and 1770496 % 50 = 46.
+	if got := partitionFor("\U00010000", 50); got != 46 {
+		t.Fatalf("partitionFor(U+10000, 50) = %d, want 46", got)
+	}
+}
+
+func TestProgressLineShowsEachCondition(t *testing.T) {
+	st := State{Brokers: []int32{0, 1}, Controller: 0, Groups: 50, Answered: 48,
+		Internal: []InternalTopic{{Name: OffsetsTopic, Partitions: 50, Leaderless: 2}}}
+	if got, want := st.line([]int32{0, 1, 2}), "  brokers 2/3, controller 0, __consumer_offsets led 48/50, group coordinators 48/50"; got != want {
+		t.Fatalf("line = %q, want %q", got, want)
+	}
+	if got, want := (State{Controller: -1}).line([]int32{0}), "  brokers 0/1, controller -, group coordinators -"; got != want {
+		t.Fatalf("line = %q, want %q", got, want)
+	}
+}
+
+func TestMissingCoordinatorsWithoutNames(t *testing.T) {
+	st := State{Brokers: []int32{0}, Controller: 0, Groups: 3, Answered: 2}
+	if got, want := st.Missing([]int32{0}), "group coordinators 2/3 answering"; got != want {
+		t.Fatalf("missing %q, want %q", got, want)
+	}
+}
