@@ -247,3 +247,12 @@ func TestFullISRWithBrokerZeroLeading(t *testing.T) {
 		t.Fatalf("an ISR one replica short is full: %v %q", ok, why)
 	}
 }
+
+func TestNoticedWithBrokerZeroLeading(t *testing.T) {
+	st := clusterState{Brokers: []int32{0, 1}, Partitions: []partitionState{
+		{Partition: 0, Leader: 0, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1}},
+	}}
+	if ok, why := st.noticed([]int32{2}, false); !ok {
+		t.Fatalf("broker 2 is out of the metadata and every ISR: %s", why)
+	}
+}

@@ -495,3 +495,16 @@ func TestSummarizePartitionsOneReplicaShort(t *testing.T) {
 		t.Fatalf("summary %d partitions, rf %d, %d under replicated, %d offline; want 2, 3, 1, 0", n, rf, under, offline)
 	}
 }
+
+// TestTopicLookupOfANameAfterEveryShownTopic: hidden topics are looked up
+// too, and one that sorts after every shown topic ("__consumer_offsets"
+// after "Orders") is simply not found.
+func TestTopicLookupOfANameAfterEveryShownTopic(t *testing.T) {
+	r := &Report{Topics: []Topic{{Name: "Events"}, {Name: "Orders"}}}
+	if got := r.topic("__consumer_offsets"); got != nil {
+		t.Fatalf("found %+v", got)
+	}
+	if got := r.topic("Events"); got == nil || got.Name != "Events" {
+		t.Fatalf("Events not found: %+v", got)
+	}
+}
