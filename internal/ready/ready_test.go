@@ -47,6 +47,12 @@ func TestWaitSeesEveryBroker(t *testing.T) {
 	if !strings.Contains(out.String(), "brokers 3/3") {
 		t.Fatalf("progress %q", out.String())
 	}
+	// The coordinator reported is the first probe group's.
+	first := groupsFor(DefaultOffsetsPartitions)[0]
+	coords := admin(t, c.ListenAddrs()...).FindGroupCoordinators(context.Background(), first)
+	if r, ok := coords[first]; !ok || r.Err != nil || r.NodeID != st.Coordinator {
+		t.Fatalf("coordinator %d, want that of %s: %+v", st.Coordinator, first, coords)
+	}
 }
 
 func TestWaitNamesAMissingBroker(t *testing.T) {
