@@ -18,9 +18,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/config"
+	"kafkastack/internal/cluster"
 	"kafkastack/internal/e2e"
-	"kafkastack/internal/runtimes/native"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -42,7 +41,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	if o.Partitions <= 0 {
 		o.Partitions = cfg.Partitions
 	}
-	if s.Runtime.Name() == string(config.RuntimeExternal) {
+	if !cluster.Managed(s.Runtime) {
 		if err := s.Wait(ctx); err != nil {
 			return nil, err
 		}
@@ -122,8 +121,8 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	switch {
 	case !o.Readiness:
 		rep.Readiness = Readiness{Skipped: "KAFKA_BENCH_READINESS=off"}
-	case s.Runtime.Name() == string(config.RuntimeExternal):
-		rep.Readiness = Readiness{Skipped: "the external runtime's cluster cannot be stopped and started by kafkastack"}
+	case !cluster.Managed(s.Runtime):
+		rep.Readiness = Readiness{Skipped: "the " + s.Runtime.Name() + " runtime's cluster cannot be stopped and started by kafkastack"}
 	default:
 		fmt.Fprintln(out, "readiness: stopping the cluster and starting it again, with a tight probe beside the wait")
 		rd, err := MeasureReadiness(ctx, s)
@@ -405,21 +404,17 @@ func (b *runner) kafkaPerf(ctx context.Context, tuned bool) Participant {
 // jars (and so the Kafka version) the cluster runs, else the newest found
 // under KAFKA_HOME or the cache.
 func (b *runner) kafkaJars(ctx context.Context) (KafkaJars, error) {
-	cfg := b.s.Env.Config
-	if b.s.Runtime.Name() == string(config.RuntimeNative) {
-		v, err := native.Version(cfg.Mode, b.s.Env.Topology)
-		if err == nil {
-			var j native.Jars
-			if j, err = native.Libs(ctx, cfg, cfg.Mode, v, b.s.Env.Logf); err == nil {
-				if kj, ok := jarsIn(j.Libs); ok {
-					return kj, nil
-				}
-				err = fmt.Errorf("finding the Kafka jars: %s holds no kafka-tools or kafka_2.13 jar with kafka-clients", j.Libs)
-			}
+	if kd, ok := b.s.Runtime.(cluster.KafkaDistribution); ok {
+		libs, err := kd.KafkaLibs(ctx)
+		if err != nil {
+			return KafkaJars{}, err
 		}
-		return KafkaJars{}, err
+		if kj, ok := jarsIn(libs); ok {
+			return kj, nil
+		}
+		return KafkaJars{}, fmt.Errorf("finding the Kafka jars: %s holds no kafka-tools or kafka_2.13 jar with kafka-clients", libs)
 	}
-	return FindKafkaJars(cfg.CacheDir, b.o.KafkaHome)
+	return FindKafkaJars(b.s.Env.Config.CacheDir, b.o.KafkaHome)
 }
 
 func (b *runner) kcat(ctx context.Context) Participant {

@@ -12,7 +12,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/config"
 	"kafkastack/internal/ready"
 	"kafkastack/internal/stack"
 )
@@ -54,8 +53,8 @@ func readyNow(ctx context.Context, adm *kadm.Client, expected []int32) bool {
 // since kafkastack cannot stop it. It fails when down, up or the wait
 // fails, with their output.
 func MeasureReadiness(ctx context.Context, s *stack.Stack) (Readiness, error) {
-	if s.Runtime.Name() == string(config.RuntimeExternal) {
-		return Readiness{Skipped: "the external runtime's cluster cannot be stopped and started by kafkastack"}, nil
+	if !cluster.Managed(s.Runtime) {
+		return Readiness{Skipped: "the " + s.Runtime.Name() + " runtime's cluster cannot be stopped and started by kafkastack"}, nil
 	}
 	var log bytes.Buffer
 	out := s.Env.Out

@@ -112,6 +112,15 @@ func Managed(rt Runtime) bool {
 	return !ok
 }
 
+// KafkaDistribution is implemented by runtimes that run the Apache Kafka
+// jars on this machine (native), so that Kafka's own tools can run from
+// the very jars, and so the version, the cluster runs.
+type KafkaDistribution interface {
+	// KafkaLibs returns the folder of the cluster's Kafka jars, fetching
+	// them first when needed. It fails when they cannot be had.
+	KafkaLibs(ctx context.Context) (string, error)
+}
+
 // ServiceState is one process or container and how it is doing.
 type ServiceState struct {
 	Service string `json:"service"`

@@ -128,31 +128,16 @@ func (d *Daemon) Stop(ctx context.Context) error {
 	if _, err := proc.Stop(ctx, d.PIDFile(), 5*time.Second); err != nil {
 		return fmt.Errorf("stopping the console: %w", err)
 	}
-	if err := awaitPortFree(ctx, d.Addr, 10*time.Second); err != nil {
+	host, portText, err := net.SplitHostPort(d.Addr)
+	if err != nil {
+		return fmt.Errorf("stopping the console: address %q: %w", d.Addr, err)
+	}
+	port, _ := strconv.Atoi(portText)
+	if err := proc.AwaitPortsFree(ctx, host, []int{port}, 10*time.Second, nil); err != nil {
 		return fmt.Errorf("stopping the console (PID %d): %w", pid, err)
 	}
 	d.logf("console stopped (PID %d)", pid)
 	return nil
-}
-
-// awaitPortFree polls until addr can be listened on, bounded by d.
-func awaitPortFree(ctx context.Context, addr string, d time.Duration) error {
-	deadline := time.Now().Add(d)
-	for {
-		ln, err := net.Listen("tcp", addr)
-		if err == nil {
-			ln.Close()
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s still taken after %s", addr, d)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 // State is the console as a service for status.

@@ -123,6 +123,9 @@ func Stop(ctx context.Context, pidFile string, grace time.Duration) (killed bool
 		return true, err
 	}
 	if !WaitExit(ctx, pid, 10*time.Second) {
+		if ctx.Err() != nil {
+			return true, fmt.Errorf("stopping PID %d: %w", pid, ctx.Err())
+		}
 		return true, fmt.Errorf("stopping PID %d: still alive after SIGKILL", pid)
 	}
 	_ = os.Remove(pidFile)

@@ -45,3 +45,14 @@ func (r *Runtime) signalBroker(id int32, sig syscall.Signal, verb, done string) 
 	r.env.Logf("%s broker %d (%s, PID %d)", done, id, p.service, pid)
 	return nil
 }
+
+// KafkaLibs returns the folder of the Kafka jars the cluster runs
+// (KAFKA_HOME's, or the ones fetched into .cache), fetching them first when
+// needed. It fails when they cannot be had.
+func (r *Runtime) KafkaLibs(ctx context.Context) (string, error) {
+	j, err := Libs(ctx, r.env.Config, r.mode, r.version, r.env.Logf)
+	if err != nil {
+		return "", err
+	}
+	return j.Libs, nil
+}
