@@ -30,7 +30,8 @@ func TestRunOnTheEmbeddedRuntime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	// Four participants, two of them JVMs: generous, for a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
 	rep, err := Run(ctx, s, o, &out)
