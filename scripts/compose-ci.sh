@@ -170,6 +170,16 @@ packages() {
 }
 
 # ---------------------------------------------------------------- engine
+# exec_closed CMD...: execs CMD with every descriptor above stderr closed, so
+# that a long-lived process (the engine, its containerd and shims) does not
+# hold what this script inherited, such as a lock taken around it.
+exec_closed() {
+  local fd
+  for fd in $(ls "/proc/$BASHPID/fd"); do
+    if ((fd > 2)); then eval "exec $fd>&-"; fi
+  done
+  exec "$@"
+}
 start_engine() {
   if engine_answers; then
     echo "an engine already answers on $SOCK: using it (it will be left running)"
@@ -179,9 +189,9 @@ start_engine() {
   rm -f "$SOCK"
   # vfs and no iptables or default bridge: what runs in a container without
   # privileges over the host's network. Compose's own networks still work.
-  dockerd --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec" \
+  (exec_closed dockerd --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec" \
     --pidfile "$ENGINE_DIR/dockerd.pid" -H "unix://$SOCK" \
-    --storage-driver=vfs --iptables=false --bridge=none \
+    --storage-driver=vfs --iptables=false --bridge=none) \
     >"$ENGINE_DIR/dockerd.log" 2>&1 &
   ENGINE_PID=$!
   local deadline=$((SECONDS + 60))
@@ -223,7 +233,7 @@ start_compose_build() {
   if [[ -x $COMPOSE_BIN ]]; then return; fi
   # In a session of its own, so that a failure elsewhere stops the whole
   # build (its process group) and nothing else.
-  COMPOSE_VERSION=$COMPOSE_VERSION COMPOSE_BIN=$COMPOSE_BIN CACHE=$CACHE setsid bash -c '
+  COMPOSE_VERSION=$COMPOSE_VERSION COMPOSE_BIN=$COMPOSE_BIN CACHE=$CACHE exec_closed setsid bash -c '
     set -euo pipefail
     t0=$(date +%s%N)
     dir=$(go mod download -json "github.com/docker/compose/v2@v$COMPOSE_VERSION" | sed -n "s/^[[:space:]]*\"Dir\": \"\(.*\)\",\$/\1/p")

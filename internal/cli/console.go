@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"kafkastack/internal/console"
@@ -80,7 +81,7 @@ func ServeConsole(ctx context.Context, s *stack.Stack, addr string, logw io.Writ
 		defer cancel()
 		_ = hs.Shutdown(sctx)
 	}()
-	logger.Printf("console at http://%s for the %s cluster at %s", ln.Addr(), s.Runtime.Name(), joinList(s.Bootstrap()))
+	logger.Printf("console at http://%s for the %s cluster at %s", ln.Addr(), s.Runtime.Name(), strings.Join(s.Bootstrap(), ","))
 	err = hs.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		<-done
@@ -88,15 +89,4 @@ func ServeConsole(ctx context.Context, s *stack.Stack, addr string, logw io.Writ
 		return nil
 	}
 	return fmt.Errorf("serving the console: %w", err)
-}
-
-func joinList(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ","
-		}
-		out += s
-	}
-	return out
 }

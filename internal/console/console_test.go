@@ -239,7 +239,7 @@ func TestMessagesRefuseBadQueries(t *testing.T) {
 		mustContain(t, body, want)
 	}
 	code, body := f.get(t, "/topics/orders/messages?partition=7")
-	if code == http.StatusOK {
+	if code != http.StatusNotFound {
 		t.Errorf("partition 7: status %d", code)
 	}
 	mustContain(t, body, "topic orders has no partition 7")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -288,16 +289,17 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusBadRequest, "messages", page{Title: "Messages of " + d.Name, Nav: "topics", Error: err.Error(), Data: data})
 		return
 	}
+	if !slices.Contains(data.Partitions, q.Partition) {
+		err := fmt.Errorf("topic %s has no partition %d", d.Name, q.Partition)
+		s.render(w, http.StatusNotFound, "messages", page{Title: "Messages of " + d.Name, Nav: "topics", Error: err.Error(), Data: data})
+		return
+	}
 	ctx, cancel := s.ctx(r)
 	defer cancel()
 	res, err := Browse(ctx, s, q)
 	data.BrowseResult = res
 	if err != nil {
-		code := http.StatusBadGateway
-		if res.First == 0 && res.End == 0 && len(res.Messages) == 0 && q.Partition >= int32(len(d.PartitionDetails)) {
-			code = http.StatusNotFound
-		}
-		s.render(w, code, "messages", page{Title: "Messages of " + d.Name, Nav: "topics", Error: err.Error(), Data: data})
+		s.render(w, http.StatusBadGateway, "messages", page{Title: "Messages of " + d.Name, Nav: "topics", Error: err.Error(), Data: data})
 		return
 	}
 	s.render(w, http.StatusOK, "messages", page{Title: "Messages of " + d.Name, Nav: "topics", Data: data})

@@ -107,6 +107,11 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	if err := step("wait", 0, func() error { return s.Wait(ctx) }); err != nil {
 		return rep, err
 	}
+	if !o.SkipUp {
+		if err := s.StartConsole(ctx); err != nil {
+			return rep, err
+		}
+	}
 	adm, cl, err := s.Admin()
 	if err != nil {
 		return rep, err

@@ -57,6 +57,7 @@ func Start(s Spec) (int, error) {
 	cmd.Stderr = logf
 	cmd.Stdin = nil
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	closeInheritedOnExec()
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("starting %s: %w", s.Name, err)
 	}
@@ -153,6 +154,23 @@ func WaitExit(ctx context.Context, pid int, d time.Duration) bool {
 		case <-ctx.Done():
 			return !PIDAlive(pid)
 		case <-t.C:
+		}
+	}
+}
+
+// closeInheritedOnExec marks every descriptor above stderr close-on-exec,
+// so that a background process does not hold what this process inherited
+// for its whole life: the descriptor of a `flock` lock around the command
+// that started it, for one, which would keep the lock taken until the
+// cluster stops.
+func closeInheritedOnExec() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -186,5 +187,37 @@ func TestAZombieCountsAsAliveUntilReaped(t *testing.T) {
 	_ = cmd.Wait()
 	if PIDAlive(pid) {
 		t.Fatal("a reaped process still counts as alive")
+	}
+}
+
+func TestABackgroundProcessDoesNotKeepInheritedDescriptors(t *testing.T) {
+	// As a lock file opened by `flock` around the command is: inherited,
+	// not close-on-exec.
+	dir := t.TempDir()
+	fd, err := syscall.Open(filepath.Join(dir, "lock"), syscall.O_CREAT|syscall.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	spec := Spec{Name: "lister", Path: "/bin/sh", Args: []string{"-c", "ls /proc/$$/fd; echo done"},
+		PIDFile: filepath.Join(dir, "l.pid"), LogFile: filepath.Join(dir, "l.log")}
+	if _, err := Start(spec); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var out []byte
+	for time.Now().Before(deadline) {
+		if out, _ = os.ReadFile(spec.LogFile); strings.Contains(string(out), "done") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // polling the log for the condition, bounded
+	}
+	if !strings.Contains(string(out), "done") {
+		t.Fatalf("no listing within 10s: %q", out)
+	}
+	for _, f := range strings.Fields(string(out)) {
+		if f == strconv.Itoa(fd) {
+			t.Fatalf("descriptor %d reached the background process: %q", fd, out)
+		}
 	}
 }

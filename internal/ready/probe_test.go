@@ -84,9 +84,12 @@ func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	// One group's coordinator answers NOT_COORDINATOR to OffsetFetch, as a
-	// broker still loading its offsets partition does.
-	stale := groupsFor(DefaultOffsetsPartitions)[7]
+	// Five groups' coordinators answer NOT_COORDINATOR to OffsetFetch, as
+	// brokers still loading their offsets partitions do.
+	stale := map[string]bool{}
+	for _, g := range groupsFor(DefaultOffsetsPartitions)[7:12] {
+		stale[g] = true
+	}
 	var refusing atomic.Bool
 	refusing.Store(true)
 	c.ControlKey(kmsg.OffsetFetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
@@ -96,12 +99,12 @@ func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
 			return nil, nil, false
 		}
 		for _, g := range r.Groups {
-			if g.Group == stale {
+			if stale[g.Group] {
 				resp := r.ResponseKind().(*kmsg.OffsetFetchResponse)
 				for _, g := range r.Groups {
 					rg := kmsg.NewOffsetFetchResponseGroup()
 					rg.Group = g.Group
-					if g.Group == stale {
+					if stale[g.Group] {
 						rg.ErrorCode = kerr.NotCoordinator.Code
 					}
 					resp.Groups = append(resp.Groups, rg)
@@ -112,13 +115,23 @@ func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
 		return nil, nil, false
 	})
 	adm := admin(t, c.ListenAddrs()...)
-	_, err = Wait(context.Background(), adm, Options{Expected: []int32{0, 1, 2}, Timeout: 1500 * time.Millisecond, AttemptTimeout: 500 * time.Millisecond})
-	if err == nil || !strings.Contains(err.Error(), "group coordinators 49/50 answering") || !strings.Contains(err.Error(), stale) {
-		t.Fatalf("with one coordinator refusing: err = %v", err)
+	st, err := Wait(context.Background(), adm, Options{Expected: []int32{0, 1, 2}, Timeout: 3 * time.Second, AttemptTimeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "group coordinators 45/50 answering (") {
+		t.Fatalf("with five coordinators refusing: err = %v", err)
+	}
+	// The reasons name at most three groups, each refused by OffsetFetch.
+	if len(st.Unanswered) != 3 {
+		t.Fatalf("unanswered %q, want three of the five", st.Unanswered)
+	}
+	for _, u := range st.Unanswered {
+		g, why, _ := strings.Cut(u, ": ")
+		if !stale[g] || why != "OffsetFetch: NOT_COORDINATOR" {
+			t.Fatalf("unanswered %q", u)
+		}
 	}
 	refusing.Store(false)
 	var out bytes.Buffer
-	st, err := Wait(context.Background(), adm, Options{Expected: []int32{0, 1, 2}, Timeout: 10 * time.Second, Out: &out})
+	st, err = Wait(context.Background(), adm, Options{Expected: []int32{0, 1, 2}, Timeout: 10 * time.Second, Out: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +140,52 @@ func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "group coordinators 50/50") {
 		t.Fatalf("progress %q", out.String())
+	}
+}
+
+// TestWaitOnASingleBrokerThatIsItsOwnController: broker 0 is a controller
+// like any other, and the coordinator named is that of the first group.
+func TestWaitOnASingleBrokerThatIsItsOwnController(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	st, err := Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0}, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Controller != 0 || st.Coordinator != 0 || st.Answered != st.Groups {
+		t.Fatalf("state %+v", st)
+	}
+}
+
+func TestPartitionForTheFirstSupplementaryCharacter(t *testing.T) {
+	// U+10000 is the first rune Java keeps as two UTF-16 units (D800 DC00):
+	// 31*0xD800 + 0xDC00 = 1770496, and 1770496 % 50 = 46.
+	if got := partitionFor("\U00010000", 50); got != 46 {
+		t.Fatalf("partitionFor(U+10000, 50) = %d, want 46", got)
+	}
+}
+
+func TestProgressLineShowsEachCondition(t *testing.T) {
+	st := State{Brokers: []int32{0, 1}, Controller: 0, Groups: 50, Answered: 48,
+		Internal: []InternalTopic{{Name: OffsetsTopic, Partitions: 50, Leaderless: 2}}}
+	if got, want := st.line([]int32{0, 1, 2}), "  brokers 2/3, controller 0, __consumer_offsets led 48/50, group coordinators 48/50"; got != want {
+		t.Fatalf("line = %q, want %q", got, want)
+	}
+	if got, want := (State{Controller: -1}).line([]int32{0}), "  brokers 0/1, controller -, group coordinators -"; got != want {
+		t.Fatalf("line = %q, want %q", got, want)
+	}
+}
+
+func TestMissingCoordinatorsWithoutNames(t *testing.T) {
+	st := State{Brokers: []int32{0}, Controller: 0, Groups: 3, Answered: 2}
+	if got, want := st.Missing([]int32{0}), "group coordinators 2/3 answering"; got != want {
+		t.Fatalf("missing %q, want %q", got, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -124,8 +125,8 @@ func (s *Stack) Up(ctx context.Context) error {
 	if err := s.Wait(ctx); err != nil {
 		return err
 	}
-	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), joinComma(s.Bootstrap()))
-	return s.upConsole(ctx)
+	s.Env.Logf("%s cluster ready in %s: brokers %s", s.Runtime.Name(), time.Since(start).Round(10*time.Millisecond), strings.Join(s.Bootstrap(), ","))
+	return s.StartConsole(ctx)
 }
 
 // Start starts the cluster's processes or containers without waiting for
@@ -147,7 +148,7 @@ func (s *Stack) Wait(ctx context.Context) error {
 		return err
 	}
 	defer cl.Close()
-	s.Env.Logf("waiting for %s (at most %s)", joinComma(s.Bootstrap()), s.Env.Config.ReadyTimeout)
+	s.Env.Logf("waiting for %s (at most %s)", strings.Join(s.Bootstrap(), ","), s.Env.Config.ReadyTimeout)
 	_, err = ready.Wait(ctx, adm, ready.Options{
 		Expected: s.ExpectedBrokers(),
 		Timeout:  s.Env.Config.ReadyTimeout,
@@ -159,10 +160,10 @@ func (s *Stack) Wait(ctx context.Context) error {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
 			if derr := d.Diagnose(dctx); derr != nil {
-				return fmt.Errorf("waiting for %s: %s (%w)", joinComma(s.Bootstrap()), derr.Error(), err)
+				return fmt.Errorf("waiting for %s: %s (%w)", strings.Join(s.Bootstrap(), ","), derr.Error(), err)
 			}
 		}
-		return fmt.Errorf("waiting for %s: %w", joinComma(s.Bootstrap()), err)
+		return fmt.Errorf("waiting for %s: %w", strings.Join(s.Bootstrap(), ","), err)
 	}
 	return nil
 }
@@ -195,7 +196,7 @@ func (s *Stack) Reachable(ctx context.Context) error {
 			if s.IsExternal() {
 				hint = "check KAFKA_BROKERS and that the cluster is up"
 			}
-			return fmt.Errorf("no broker answers at %s: %w (%s)", joinComma(addrs), ErrNotRunning, hint)
+			return fmt.Errorf("no broker answers at %s: %w (%s)", strings.Join(addrs, ","), ErrNotRunning, hint)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -223,17 +224,6 @@ func (s *Stack) Clean(ctx context.Context) error {
 // Logs writes the runtime's logs to stdout.
 func (s *Stack) Logs(ctx context.Context, service string, follow bool) error {
 	return s.Runtime.Logs(ctx, os.Stdout, service, follow)
-}
-
-func joinComma(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ","
-		}
-		out += s
-	}
-	return out
 }
 
 // Console is the background web console of a runtime that brings none
@@ -264,9 +254,10 @@ func (s *Stack) ConsoleAddr() string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Env.Topology.ConsolePort()))
 }
 
-// upConsole starts the console after up (unless KAFKA_UI=off), or names
-// the runtime's bundled one.
-func (s *Stack) upConsole(ctx context.Context) error {
+// StartConsole starts the web console in the background on runtimes
+// without a UI of their own (unless KAFKA_UI=off), or names the runtime's
+// own UI (Kafdrop on compose). It fails when the console cannot start.
+func (s *Stack) StartConsole(ctx context.Context) error {
 	if b, ok := s.Runtime.(cluster.BundledUI); ok {
 		s.Env.Logf("%s at %s", b.UIName(), b.UIURL())
 		return nil

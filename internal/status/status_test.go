@@ -481,3 +481,30 @@ func TestGatherFailsWhenNothingAnswers(t *testing.T) {
 		t.Fatalf("Gather took %s to fail", took)
 	}
 }
+
+// TestSummarizePartitionsOneReplicaShort: one replica out of the ISR is
+// enough to make a partition under-replicated; broker 0 leading is a
+// leader like any other.
+func TestSummarizePartitionsOneReplicaShort(t *testing.T) {
+	ps := kadm.PartitionDetails{
+		0: {Leader: 0, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1}},
+		1: {Leader: 1, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1, 2}},
+	}
+	n, rf, under, offline := summarizePartitions(ps)
+	if n != 2 || rf != 3 || under != 1 || offline != 0 {
+		t.Fatalf("summary %d partitions, rf %d, %d under replicated, %d offline; want 2, 3, 1, 0", n, rf, under, offline)
+	}
+}
+
+// TestTopicLookupOfANameAfterEveryShownTopic: hidden topics are looked up
+// too, and one that sorts after every shown topic ("__consumer_offsets"
+// after "Orders") is simply not found.
+func TestTopicLookupOfANameAfterEveryShownTopic(t *testing.T) {
+	r := &Report{Topics: []Topic{{Name: "Events"}, {Name: "Orders"}}}
+	if got := r.topic("__consumer_offsets"); got != nil {
+		t.Fatalf("found %+v", got)
+	}
+	if got := r.topic("Events"); got == nil || got.Name != "Events" {
+		t.Fatalf("Events not found: %+v", got)
+	}
+}

@@ -6,7 +6,7 @@ import (
 )
 
 func TestValidateName(t *testing.T) {
-	good := []string{"my-topic-three", "a", "A.b_c-9", strings.Repeat("x", 249)}
+	good := []string{"my-topic-three", "a", "A.b_c-9", "z", "Z", "0", "azAZ09", strings.Repeat("x", 249)}
 	for _, n := range good {
 		if err := ValidateName(n); err != nil {
 			t.Errorf("%q rejected: %v", n, err)
@@ -20,6 +20,12 @@ func TestValidateName(t *testing.T) {
 		"with space":             "position 4",
 		"slash/topic":            "'/'",
 		"ümlaut":                 "letters, digits",
+		"a`b":                    "position 1", // the characters just outside a-z, A-Z and 0-9
+		"a{b":                    "position 1",
+		"a@b":                    "position 1",
+		"a[b":                    "position 1",
+		"a/b":                    "position 1",
+		"a:b":                    "position 1",
 	}
 	for n, want := range bad {
 		err := ValidateName(n)
@@ -30,9 +36,15 @@ func TestValidateName(t *testing.T) {
 }
 
 func TestSpecValidate(t *testing.T) {
-	ok := Spec{Name: "t", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}}
-	if err := ok.Validate(); err != nil {
-		t.Fatal(err)
+	for _, ok := range []Spec{
+		{Name: "t", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "2"}},
+		// The smallest shape, and min.insync.replicas equal to the replication factor.
+		{Name: "t", Partitions: 1, ReplicationFactor: 1, Configs: map[string]string{"min.insync.replicas": "1"}},
+		{Name: "t", Partitions: 1, ReplicationFactor: 3, Configs: map[string]string{"min.insync.replicas": "3"}},
+	} {
+		if err := ok.Validate(); err != nil {
+			t.Fatalf("%+v: %v", ok, err)
+		}
 	}
 	for name, s := range map[string]Spec{
 		"partitions":                   {Name: "t", Partitions: 0, ReplicationFactor: 1},

@@ -177,3 +177,59 @@ func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
 		t.Fatalf("Create returned while broker 1 had %d more producer id answers of loading", loading)
 	}
 }
+
+// TestDetailCountsAPartitionOneReplicaShortAsUnderReplicated: a partition
+// is under-replicated as soon as one replica is out of its ISR, and
+// offline when it has no leader.
+func TestDetailCountsAPartitionOneReplicaShortAsUnderReplicated(t *testing.T) {
+	d := detailOf(kadm.TopicDetail{Topic: "t", Partitions: kadm.PartitionDetails{
+		0: {Partition: 0, Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}},
+		1: {Partition: 1, Leader: 2, Replicas: []int32{1, 2, 3}, ISR: []int32{2, 3}},
+		2: {Partition: 2, Leader: 0, Replicas: []int32{0, 1}, ISR: []int32{0, 1}},
+		3: {Partition: 3, Leader: -1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}},
+	}})
+	if d.Partitions != 4 || d.ReplicationFactor != 3 || d.UnderReplicated != 1 || d.Offline != 1 {
+		t.Fatalf("detail %+v: want 4 partitions, RF 3, 1 under-replicated, 1 offline", d)
+	}
+	if len(d.PartitionDetails) != 4 || d.PartitionDetails[0].Partition != 0 || d.PartitionDetails[3].Partition != 3 {
+		t.Fatalf("partition details %+v", d.PartitionDetails)
+	}
+}
+
+// TestCreateFailsWhenTheTopicNeverGetsHealthy has broker 2 never learn of
+// the new topic: Create must not report success.
+func TestCreateFailsWhenTheTopicNeverGetsHealthy(t *testing.T) {
+	ports, err := proc.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(ports...), kfake.NumBrokers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	c.ControlKey(kmsg.Metadata.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := kr.(*kmsg.MetadataRequest)
+		if c.CurrentNode() != 2 || len(req.Topics) != 1 || req.Topics[0].Topic == nil || *req.Topics[0].Topic != "never" {
+			return nil, nil, false
+		}
+		resp := req.ResponseKind().(*kmsg.MetadataResponse)
+		rt := kmsg.NewMetadataResponseTopic()
+		rt.Topic = kmsg.StringPtr("never")
+		rt.ErrorCode = kerr.UnknownTopicOrPartition.Code
+		resp.Topics = append(resp.Topics, rt)
+		return resp, nil, true
+	})
+	bounded, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	out, err := Create(bounded, cl, Spec{Name: "never", Partitions: 2, ReplicationFactor: 3})
+	if err == nil || !strings.Contains(err.Error(), "waiting for topic never to be healthy") {
+		t.Fatalf("create of a topic broker 2 never knows: %s, %v", out, err)
+	}
+}

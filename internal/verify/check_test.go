@@ -142,3 +142,65 @@ func TestDecodeSkipsForeignRecords(t *testing.T) {
 		t.Fatal("a record without a run decoded")
 	}
 }
+
+func TestCheckCountsARecordReadTwiceAtTheSameOffset(t *testing.T) {
+	recs := stream("r1", 9)
+	// Partition 0 hands seq 3 out again at the same offset: offsets must
+	// strictly grow within a partition.
+	recs = append(recs[:4], append([]Record{recs[3]}, recs[4:]...)...)
+	res := Check(Expectation{Run: "r1", Acked: Seqs(9)}, recs)
+	if res.OutOfOrder != 1 || res.Duplicated != 1 {
+		t.Fatalf("out of order %d, duplicated %d; want 1 and 1", res.OutOfOrder, res.Duplicated)
+	}
+}
+
+func TestCheckADuplicateRightAfterItselfIsNotAReordering(t *testing.T) {
+	recs := stream("r1", 9)
+	// seq 3 written twice in a row on partition 0 (a retried batch): a
+	// duplicate, but nothing went backwards.
+	dup := recs[3]
+	dup.Offset = 100
+	res := Check(Expectation{Run: "r1", Acked: Seqs(9)}, []Record{recs[0], recs[3], dup})
+	if res.Duplicated != 1 || res.OutOfOrder != 0 {
+		t.Fatalf("duplicated %d, out of order %d; want 1 and 0", res.Duplicated, res.OutOfOrder)
+	}
+}
+
+func TestCheckSamplesTheTenLowestLostRecords(t *testing.T) {
+	acked := Seqs(30)
+	// The order acknowledgements arrived in does not matter.
+	acked[0], acked[29] = acked[29], acked[0]
+	res := Check(Expectation{Run: "r1", Acked: acked}, nil)
+	if res.Lost != 30 {
+		t.Fatalf("lost %d, want 30", res.Lost)
+	}
+	want := []int64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	if len(res.LostSample) != len(want) {
+		t.Fatalf("lost sample %v, want %v", res.LostSample, want)
+	}
+	for i := range want {
+		if res.LostSample[i] != want[i] {
+			t.Fatalf("lost sample %v, want %v", res.LostSample, want)
+		}
+	}
+}
+
+func TestPayloadIsPaddedToItsSize(t *testing.T) {
+	for _, size := range []int{64, 1000, 10, 0} {
+		p := Payload("r1", 7, size)
+		if len(p) < 10 || (size > 10 && len(p) != size) {
+			t.Fatalf("payload of size %d is %d bytes: %q", size, len(p), p)
+		}
+	}
+}
+
+func TestDecodeWithoutASeqIsNeverIntact(t *testing.T) {
+	for _, seq := range []int64{0, 1} {
+		r := NewRecord("t", "r1", seq, 64)
+		r.Headers = []kgo.RecordHeader{r.Headers[0], r.Headers[2]} // run and CRC, no seq
+		rec, ok := Decode(r, 64)
+		if !ok || rec.Seq >= 0 || rec.CRCOK {
+			t.Fatalf("seq %d without its header: ok %v, seq %d, intact %v", seq, ok, rec.Seq, rec.CRCOK)
+		}
+	}
+}
