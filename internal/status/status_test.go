@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -506,5 +507,42 @@ func TestTopicLookupOfANameAfterEveryShownTopic(t *testing.T) {
 	}
 	if got := r.topic("Events"); got == nil || got.Name != "Events" {
 		t.Fatalf("Events not found: %+v", got)
+	}
+}
+
+// TestGatherOnAClusterWithoutTopicsAsksNothingOfThem: with no topic to
+// show, no topic config, offset or log dir is asked for, so a broker that
+// cannot describe its log dirs leaves no warning.
+func TestGatherOnAClusterWithoutTopicsAsksNothingOfThem(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var asked atomic.Int32
+	for _, k := range []kmsg.Key{kmsg.DescribeLogDirs, kmsg.DescribeConfigs, kmsg.ListOffsets} {
+		c.ControlKey(int16(k), func(kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			asked.Add(1)
+			return nil, errors.New("not answering"), true
+		})
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := Gather(ctx, kadm.NewClient(cl), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Topics) != 0 || len(r.Warnings) != 0 || asked.Load() != 0 {
+		t.Fatalf("topics %v, warnings %q, %d requests about topics", r.Topics, r.Warnings, asked.Load())
 	}
 }
