@@ -546,3 +546,45 @@ func TestGatherOnAClusterWithoutTopicsAsksNothingOfThem(t *testing.T) {
 		t.Fatalf("topics %v, warnings %q, %d requests about topics", r.Topics, r.Warnings, asked.Load())
 	}
 }
+
+// TestRecordsCountFromTheStartOffset: records deleted from the start of a
+// partition no longer count.
+func TestRecordsCountFromTheStartOffset(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.DefaultProduceTopic("trimmed"), kgo.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	adm := kadm.NewClient(cl)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if resp, err := adm.CreateTopic(ctx, 1, 1, nil, "trimmed"); err != nil || resp.Err != nil {
+		t.Fatalf("creating trimmed: %v %v", err, resp.Err)
+	}
+	for i := 0; i < 10; i++ {
+		if err := cl.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var upTo kadm.Offsets
+	upTo.Add(kadm.Offset{Topic: "trimmed", Partition: 0, At: 4})
+	if _, err := adm.DeleteRecords(ctx, upTo); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Gather(ctx, adm, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Topics) != 1 || r.Topics[0].Records == nil || *r.Topics[0].Records != 6 {
+		t.Fatalf("topics %+v, want trimmed with 6 records", r.Topics)
+	}
+}
