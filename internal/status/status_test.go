@@ -588,3 +588,38 @@ func TestRecordsCountFromTheStartOffset(t *testing.T) {
 		t.Fatalf("topics %+v, want trimmed with 6 records", r.Topics)
 	}
 }
+
+// TestSizesThatCannotBeReadAreWarnedOf: when no broker describes its log
+// dirs, sizes are null and a warning says why.
+func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...), kfake.SeedTopics(1, "sized"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	c.ControlKey(int16(kmsg.DescribeLogDirs), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		return nil, errors.New("not answering"), true
+	})
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := Gather(ctx, kadm.NewClient(cl), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Topics) != 1 || r.Topics[0].SizeBytes != nil {
+		t.Fatalf("topics %+v, want sized without a size", r.Topics)
+	}
+	if len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], "log dir sizes: ") {
+		t.Fatalf("warnings %q, want one about log dir sizes", r.Warnings)
+	}
+}
