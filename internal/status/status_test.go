@@ -590,7 +590,7 @@ func TestRecordsCountFromTheStartOffset(t *testing.T) {
 }
 
 // TestSizesThatCannotBeReadAreWarnedOf: when no broker describes its log
-// dirs, sizes are null and a warning says why.
+// dirs or lists its groups, sizes are null and a warning says why, once each.
 func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
 	ports, err := proc.FreePorts(1)
 	if err != nil {
@@ -601,10 +601,12 @@ func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	c.ControlKey(int16(kmsg.DescribeLogDirs), func(kmsg.Request) (kmsg.Response, error, bool) {
-		c.KeepControl()
-		return nil, errors.New("not answering"), true
-	})
+	for _, k := range []kmsg.Key{kmsg.DescribeLogDirs, kmsg.ListGroups} {
+		c.ControlKey(int16(k), func(kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			return nil, errors.New("not answering"), true
+		})
+	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
 	if err != nil {
 		t.Fatal(err)
@@ -619,7 +621,7 @@ func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
 	if len(r.Topics) != 1 || r.Topics[0].SizeBytes != nil {
 		t.Fatalf("topics %+v, want sized without a size", r.Topics)
 	}
-	if len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], "log dir sizes: ") {
-		t.Fatalf("warnings %q, want one about log dir sizes", r.Warnings)
+	if len(r.Warnings) != 2 || !strings.HasPrefix(r.Warnings[0], "log dir sizes: ") || !strings.HasPrefix(r.Warnings[1], "consumer groups: ") {
+		t.Fatalf("warnings %q, want one about log dir sizes and one about consumer groups", r.Warnings)
 	}
 }
