@@ -37,8 +37,8 @@ var mutationTargets = []struct{ pkg, exclude, skip string }{
 //
 // It runs gremlins (installed with go install when missing) over verify,
 // ready, topics, status and resilience's accounting, one worker at a time,
-// and names every package below the threshold. It takes about 25 minutes
-// on two cores.
+// and names every package below the threshold. It takes about half an hour
+// on an idle two-core machine.
 func (Test) Mutation() error {
 	bin, err := exec.LookPath("gremlins")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -506,5 +507,121 @@ func TestTopicLookupOfANameAfterEveryShownTopic(t *testing.T) {
 	}
 	if got := r.topic("Events"); got == nil || got.Name != "Events" {
 		t.Fatalf("Events not found: %+v", got)
+	}
+}
+
+// TestGatherOnAClusterWithoutTopicsAsksNothingOfThem: with no topic to
+// show, no topic config, offset or log dir is asked for, so a broker that
+// cannot describe its log dirs leaves no warning.
+func TestGatherOnAClusterWithoutTopicsAsksNothingOfThem(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var asked atomic.Int32
+	for _, k := range []kmsg.Key{kmsg.DescribeLogDirs, kmsg.DescribeConfigs, kmsg.ListOffsets} {
+		c.ControlKey(int16(k), func(kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			asked.Add(1)
+			return nil, errors.New("not answering"), true
+		})
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := Gather(ctx, kadm.NewClient(cl), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Topics) != 0 || len(r.Warnings) != 0 || asked.Load() != 0 {
+		t.Fatalf("topics %v, warnings %q, %d requests about topics", r.Topics, r.Warnings, asked.Load())
+	}
+}
+
+// TestRecordsCountFromTheStartOffset: records deleted from the start of a
+// partition no longer count.
+func TestRecordsCountFromTheStartOffset(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.DefaultProduceTopic("trimmed"), kgo.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	adm := kadm.NewClient(cl)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if resp, err := adm.CreateTopic(ctx, 1, 1, nil, "trimmed"); err != nil || resp.Err != nil {
+		t.Fatalf("creating trimmed: %v %v", err, resp.Err)
+	}
+	for i := 0; i < 10; i++ {
+		if err := cl.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var upTo kadm.Offsets
+	upTo.Add(kadm.Offset{Topic: "trimmed", Partition: 0, At: 4})
+	if _, err := adm.DeleteRecords(ctx, upTo); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Gather(ctx, adm, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Topics) != 1 || r.Topics[0].Records == nil || *r.Topics[0].Records != 6 {
+		t.Fatalf("topics %+v, want trimmed with 6 records", r.Topics)
+	}
+}
+
+// TestSizesThatCannotBeReadAreWarnedOf: when no broker describes its log
+// dirs or lists its groups, sizes are null and a warning says why, once each.
+func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
+	ports, err := proc.FreePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...), kfake.SeedTopics(1, "sized"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	for _, k := range []kmsg.Key{kmsg.DescribeLogDirs, kmsg.ListGroups} {
+		c.ControlKey(int16(k), func(kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			return nil, errors.New("not answering"), true
+		})
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := Gather(ctx, kadm.NewClient(cl), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Topics) != 1 || r.Topics[0].SizeBytes != nil {
+		t.Fatalf("topics %+v, want sized without a size", r.Topics)
+	}
+	if len(r.Warnings) != 2 || !strings.HasPrefix(r.Warnings[0], "log dir sizes: ") || !strings.HasPrefix(r.Warnings[1], "consumer groups: ") {
+		t.Fatalf("warnings %q, want one about log dir sizes and one about consumer groups", r.Warnings)
 	}
 }
