@@ -85,10 +85,8 @@ func Create(ctx context.Context, cl *kgo.Client, s Spec) (Outcome, error) {
 		v := v
 		configs[k] = &v
 	}
-	resp, err := adm.CreateTopic(ctx, s.Partitions, s.ReplicationFactor, configs, s.Name)
-	if err == nil {
-		err = resp.Err
-	}
+	// kadm's CreateTopic returns the topic's own error too.
+	_, err := adm.CreateTopic(ctx, s.Partitions, s.ReplicationFactor, configs, s.Name)
 	switch {
 	case err == nil:
 	case errors.Is(err, kerr.TopicAlreadyExists):
