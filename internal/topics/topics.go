@@ -86,7 +86,7 @@ func Create(ctx context.Context, cl *kgo.Client, s Spec) (Outcome, error) {
 		configs[k] = &v
 	}
 	// kadm's CreateTopic returns the topic's own error too.
-	_, err := adm.CreateTopic(ctx, s.Partitions, s.ReplicationFactor, configs, s.Name)
+	_, err = adm.CreateTopic(ctx, s.Partitions, s.ReplicationFactor, configs, s.Name)
 	switch {
 	case err == nil:
 	case errors.Is(err, kerr.TopicAlreadyExists):
