@@ -8,9 +8,10 @@ import (
 
 	"github.com/sethvargo/go-retry"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"kafkastack/internal/kio"
 	"kafkastack/internal/verify"
 )
 
@@ -20,14 +21,15 @@ type Offsets map[int32]int64
 // EndOffsets returns the end offset (high watermark) of every partition of
 // topic. Right after a restart or a leader election, leaders answer with
 // retriable errors (OFFSET_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER) until
-// they have caught up; those are retried until ctx ends.
+// they have caught up, and a restarted broker may drop connections; those
+// (kio.Transient) are retried until ctx ends.
 func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (Offsets, error) {
 	var out Offsets
 	b := retry.WithCappedDuration(500*time.Millisecond, retry.NewExponential(25*time.Millisecond))
 	err := retry.Do(ctx, b, func(ctx context.Context) error {
 		lo, err := adm.ListEndOffsets(ctx, topic)
 		if err != nil {
-			if kerr.IsRetriable(err) {
+			if kio.Transient(err) {
 				return retry.RetryableError(err)
 			}
 			return err
@@ -40,7 +42,7 @@ func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (Offsets, e
 			}
 			out[o.Partition] = o.Offset
 		})
-		if ferr != nil && kerr.IsRetriable(ferr) {
+		if kio.Transient(ferr) {
 			return retry.RetryableError(ferr)
 		}
 		return ferr

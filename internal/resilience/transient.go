@@ -6,19 +6,20 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-retry"
-	"github.com/twmb/franz-go/pkg/kerr"
+
+	"kafkastack/internal/kio"
 )
 
-// retryTransient runs fn until it succeeds, fails with an error Kafka does
-// not call retriable, or ctx ends. Right after brokers come back, group
-// coordinators may still be loading and the offsets topic short of its
-// in-sync replicas; those answers are retriable and only mean "not yet".
+// retryTransient runs fn until it succeeds, fails with an error that is
+// not kio.Transient, or ctx ends. Right after brokers come back, group
+// coordinators may still be loading, the offsets topic short of its
+// in-sync replicas and connections refused; those only mean "not yet".
 func retryTransient(ctx context.Context, fn func(context.Context) error) error {
 	var last error
 	b := retry.WithCappedDuration(time.Second, retry.NewExponential(100*time.Millisecond))
 	err := retry.Do(ctx, b, func(ctx context.Context) error {
 		err := fn(ctx)
-		if err != nil && kerr.IsRetriable(err) {
+		if kio.Transient(err) {
 			last = err
 			return retry.RetryableError(err)
 		}
