@@ -424,14 +424,16 @@ logs_check() {
   echo "logs: $(wc -l <<<"$out") lines from kafka1; last: $(tail -n 1 <<<"$out" | cut -c1-120)"
 }
 
-# expect_fail LINE_PATTERN CMD...: CMD must fail, and its last line must
-# match the pattern.
+# expect_fail LINE_PATTERN CMD...: CMD must fail, and its error line (the
+# target's "Error: ..." line, else its last line but go run's closing
+# "exit status N") must match the pattern.
 expect_fail() {
   local pattern=$1 out rc=0
   shift
   out=$("$@" 2>&1) || rc=$?
   local last
-  last=$(grep -v '^[[:space:]]*$' <<<"$out" | tail -n 1)
+  last=$(grep '^Error: ' <<<"$out" | tail -n 1)
+  [[ -n $last ]] || last=$(grep -v -e '^[[:space:]]*$' -e '^exit status [0-9]*$' <<<"$out" | tail -n 1)
   if ((rc == 0)); then echo "expected a failure, got success:"; echo "$out" | tail -n 5; return 1; fi
   if ! grep -Eq "$pattern" <<<"$last"; then
     echo "unexpected error line: $last"; echo "want: $pattern"; return 1
