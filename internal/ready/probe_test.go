@@ -75,15 +75,7 @@ func TestMissingNamesEveryUnmetCondition(t *testing.T) {
 }
 
 func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := fakeCluster(t)
 	// Five groups' coordinators answer NOT_COORDINATOR to OffsetFetch, as
 	// brokers still loading their offsets partitions do.
 	stale := map[string]bool{}

@@ -25,7 +25,10 @@ func admin(t *testing.T, seeds ...string) *kadm.Client {
 	return kadm.NewClient(cl)
 }
 
-func TestWaitSeesEveryBroker(t *testing.T) {
+// fakeCluster starts a three-broker kfake cluster on free ports, closed
+// when the test ends.
+func fakeCluster(t *testing.T) *kfake.Cluster {
+	t.Helper()
 	ports, err := proc.FreePorts(3)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +38,11 @@ func TestWaitSeesEveryBroker(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
+	return c
+}
+
+func TestWaitSeesEveryBroker(t *testing.T) {
+	c := fakeCluster(t)
 	var out bytes.Buffer
 	// No timeout given: the default bound applies.
 	st, err := Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0, 1, 2}, Out: &out})
@@ -56,18 +64,10 @@ func TestWaitSeesEveryBroker(t *testing.T) {
 }
 
 func TestWaitNamesAMissingBroker(t *testing.T) {
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := fakeCluster(t)
 	// Broker 7 never appears. The bound leaves room for the first probe
 	// to answer on a loaded machine.
-	_, err = Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0, 1, 2, 7}, Timeout: 3 * time.Second})
+	_, err := Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0, 1, 2, 7}, Timeout: 3 * time.Second})
 	if err == nil || !strings.Contains(err.Error(), "missing 7") || !strings.Contains(err.Error(), "brokers 3/4") {
 		t.Fatalf("err = %v", err)
 	}
