@@ -18,6 +18,14 @@ import (
 
 func cluster(t *testing.T, brokers int) (*kadm.Client, *kgo.Client) {
 	t.Helper()
+	_, adm, cl := fakeCluster(t, brokers)
+	return adm, cl
+}
+
+// fakeCluster starts a kfake cluster of n brokers on free ports and a
+// client of it, both closed when the test ends.
+func fakeCluster(t *testing.T, brokers int) (*kfake.Cluster, *kadm.Client, *kgo.Client) {
+	t.Helper()
 	ports, err := proc.FreePorts(brokers)
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +40,7 @@ func cluster(t *testing.T, brokers int) (*kadm.Client, *kgo.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cl.Close)
-	return kadm.NewClient(cl), cl
+	return c, kadm.NewClient(cl), cl
 }
 
 func ctx(t *testing.T) context.Context {
@@ -127,20 +135,7 @@ func TestListAndDelete(t *testing.T) {
 // id request with "loading", as a KRaft broker does before it has its
 // first block of ids: Create returns only once both are over.
 func TestCreateWaitsUntilEveryBrokerKnowsTheTopic(t *testing.T) {
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...), kfake.NumBrokers(3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
+	c, _, cl := fakeCluster(t, 3)
 	unaware := 3
 	c.ControlKey(kmsg.Metadata.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
@@ -199,20 +194,7 @@ func TestDetailCountsAPartitionOneReplicaShortAsUnderReplicated(t *testing.T) {
 // TestCreateFailsWhenTheTopicNeverGetsHealthy has broker 2 never learn of
 // the new topic: Create must not report success.
 func TestCreateFailsWhenTheTopicNeverGetsHealthy(t *testing.T) {
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...), kfake.NumBrokers(3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
+	c, _, cl := fakeCluster(t, 3)
 	c.ControlKey(kmsg.Metadata.Int16(), func(kr kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		req := kr.(*kmsg.MetadataRequest)
