@@ -531,17 +531,7 @@ func TestGatherOnAClusterWithoutTopicsAsksNothingOfThem(t *testing.T) {
 			return nil, errors.New("not answering"), true
 		})
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	r, err := Gather(ctx, kadm.NewClient(cl), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := gatherOnce(t, c)
 	if len(r.Topics) != 0 || len(r.Warnings) != 0 || asked.Load() != 0 {
 		t.Fatalf("topics %v, warnings %q, %d requests about topics", r.Topics, r.Warnings, asked.Load())
 	}
@@ -607,6 +597,19 @@ func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
 			return nil, errors.New("not answering"), true
 		})
 	}
+	r := gatherOnce(t, c)
+	if len(r.Topics) != 1 || r.Topics[0].SizeBytes != nil {
+		t.Fatalf("topics %+v, want sized without a size", r.Topics)
+	}
+	if len(r.Warnings) != 2 || !strings.HasPrefix(r.Warnings[0], "log dir sizes: ") || !strings.HasPrefix(r.Warnings[1], "consumer groups: ") {
+		t.Fatalf("warnings %q, want one about log dir sizes and one about consumer groups", r.Warnings)
+	}
+}
+
+// gatherOnce gathers the status of c with a client that does not retry,
+// so that a request the cluster refuses shows at once.
+func gatherOnce(t *testing.T, c *kfake.Cluster) *Report {
+	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RequestRetries(0))
 	if err != nil {
 		t.Fatal(err)
@@ -618,10 +621,5 @@ func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Topics) != 1 || r.Topics[0].SizeBytes != nil {
-		t.Fatalf("topics %+v, want sized without a size", r.Topics)
-	}
-	if len(r.Warnings) != 2 || !strings.HasPrefix(r.Warnings[0], "log dir sizes: ") || !strings.HasPrefix(r.Warnings[1], "consumer groups: ") {
-		t.Fatalf("warnings %q, want one about log dir sizes and one about consumer groups", r.Warnings)
-	}
+	return r
 }
