@@ -19,7 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/e2e"
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -193,7 +193,7 @@ func (b *runner) topic(ctx context.Context, suffix string) (string, func(), erro
 func (b *runner) checkCount(ctx context.Context, topic string) (map[int32]int64, error) {
 	ectx, cancel := context.WithTimeout(ctx, b.s.Env.Config.ReadyTimeout)
 	defer cancel()
-	ends, err := e2e.EndOffsets(ectx, b.adm, topic)
+	ends, err := kio.EndOffsets(ectx, b.adm, topic)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (b *runner) warmup(ctx context.Context) error {
 	if _, err := Produce(pctx, cl, topic, b.o.Warmup, b.o.RecordSize); err != nil {
 		return fmt.Errorf("bench warm-up: %w", err)
 	}
-	ends, err := e2e.EndOffsets(pctx, b.adm, topic)
+	ends, err := kio.EndOffsets(pctx, b.adm, topic)
 	if err != nil {
 		return fmt.Errorf("bench warm-up: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/e2e"
+	"kafkastack/internal/kio"
 	"kafkastack/internal/proc"
 )
 
@@ -60,7 +60,7 @@ func TestProduceAndConsumeOnKfake(t *testing.T) {
 	if l.Count != n || l.P50 <= 0 || l.P50 > l.P99 || l.P99 > l.Max || l.Avg > l.Max {
 		t.Fatalf("latency %+v", l)
 	}
-	ends, err := e2e.EndOffsets(ctx, adm, "bench-kfake")
+	ends, err := kio.EndOffsets(ctx, adm, "bench-kfake")
 	if err != nil {
 		t.Fatal(err)
 	}

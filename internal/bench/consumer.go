@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/kio"
 )
 
 // ConsumerTuning are the fetch options the bench sets on top of the
@@ -44,13 +45,13 @@ func (t ConsumerTuning) Opts() []kgo.Opt {
 // It fails on a fetch error, or when ctx ends first, naming the partitions
 // still short of their end.
 func Consume(ctx context.Context, opts []kgo.Opt, topic string, until map[int32]int64) (Throughput, error) {
-	pending := map[int32]int64{}
+	ends := kio.Offsets{}
 	for p, end := range until {
 		if end > 0 {
-			pending[p] = end
+			ends[p] = end
 		}
 	}
-	if len(pending) == 0 {
+	if len(ends) == 0 {
 		return Throughput{}, fmt.Errorf("consuming %s: the topic is empty", topic)
 	}
 	start := time.Now()
@@ -63,40 +64,17 @@ func Consume(ctx context.Context, opts []kgo.Opt, topic string, until map[int32]
 	}
 	defer cl.Close()
 	var records, bytes int64
-	for len(pending) > 0 {
-		fs := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			return NewThroughput(records, bytes, time.Since(start)),
-				fmt.Errorf("consuming %s: %w with partitions %v short of their end: %w", topic, errShort, sortedKeys(pending), ctx.Err())
-		}
-		var ferr error
-		fs.EachError(func(_ string, _ int32, err error) {
-			if ferr == nil && !errors.Is(err, context.Canceled) {
-				ferr = err
-			}
-		})
-		if ferr != nil {
-			return NewThroughput(records, bytes, time.Since(start)), fmt.Errorf("consuming %s: %w", topic, ferr)
-		}
-		fs.EachPartition(func(p kgo.FetchTopicPartition) {
-			end, ok := pending[p.Partition]
-			for _, r := range p.Records {
-				records++
-				bytes += int64(len(r.Key) + len(r.Value))
-				if ok && r.Offset+1 >= end {
-					delete(pending, p.Partition)
-				}
-			}
-		})
+	err = kio.ReadTo(ctx, cl, ends, func(r *kgo.Record) {
+		records++
+		bytes += int64(len(r.Key) + len(r.Value))
+	})
+	tp := NewThroughput(records, bytes, time.Since(start))
+	var short *kio.ShortError
+	if errors.As(err, &short) {
+		return tp, fmt.Errorf("consuming %s: %w with partitions %v short of their end: %w", topic, errShort, short.Partitions, short.Err)
 	}
-	return NewThroughput(records, bytes, time.Since(start)), nil
-}
-
-func sortedKeys(m map[int32]int64) []int32 {
-	out := make([]int32, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+	if err != nil {
+		return tp, fmt.Errorf("consuming %s: %w", topic, err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	return tp, nil
 }

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -51,9 +52,6 @@ type Report struct {
 	Result verify.Result
 }
 
-// DefaultRecordSize is the payload size of e2e records, in bytes.
-const DefaultRecordSize = 100
-
 // Run runs the chain on s and prints the step table to out. It fails,
 // naming the step or the assertion, at the first thing that goes wrong.
 func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report, error) {
@@ -74,7 +72,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		o.Records = int64(cfg.Records)
 	}
 	if o.RecordSize <= 0 {
-		o.RecordSize = DefaultRecordSize
+		o.RecordSize = kio.DefaultRecordSize
 	}
 	if o.Spec.Name == "" {
 		o.Spec = topics.Spec{
@@ -137,11 +135,11 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 			}
 		}()
 	}
-	start, err := EndOffsets(tctx, adm, o.Topic)
+	start, err := kio.EndOffsets(tctx, adm, o.Topic)
 	if err != nil {
 		return rep, err
 	}
-	var prod Produced
+	var prod kio.Produced
 	if err := step("produce", o.Records, func() error {
 		pcl, err := s.Client()
 		if err != nil {
@@ -150,7 +148,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		defer pcl.Close()
 		pctx, pcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 		defer pcancel()
-		prod, err = Produce(pctx, pcl, o.Topic, rep.Run, o.Records, o.RecordSize)
+		prod, err = kio.Produce(pctx, pcl, o.Topic, rep.Run, o.Records, o.RecordSize)
 		if err != nil {
 			return err
 		}
@@ -161,7 +159,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	}); err != nil {
 		return rep, err
 	}
-	end, err := EndOffsets(tctx, adm, o.Topic)
+	end, err := kio.EndOffsets(tctx, adm, o.Topic)
 	if err != nil {
 		return rep, err
 	}
@@ -174,7 +172,7 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		cctx, ccancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
 		defer ccancel()
 		group := "kafkastack-e2e-" + rep.Run
-		recs, err = Consume(cctx, opts, adm, group, o.Topic, start, end, o.RecordSize)
+		recs, err = kio.Consume(cctx, opts, adm, group, o.Topic, start, end, o.RecordSize)
 		// The group served this run only; do not leave it behind.
 		_, _ = adm.DeleteGroup(cctx, group)
 		return err

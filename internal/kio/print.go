@@ -1,7 +1,10 @@
-// Package kio is kafkastack's Kafka I/O that needs nothing but franz-go:
-// polling records until a bound, and printing them as the tutorial's
-// Python consumer does. The clients
-// under clients/ depend on it alone, not on the runtimes.
+// Package kio is kafkastack's Kafka I/O that needs nothing but franz-go
+// (and verify's record format), one file per concern: producing a run's
+// records (produce.go), consuming a range of offsets (consume.go), end
+// offsets (offsets.go), polling until a bound (poll.go), and printing
+// records as the tutorial's Python consumer does (print.go). Every
+// scenario and the clients under clients/ use it; it depends on no
+// runtime.
 package kio
 
 import (

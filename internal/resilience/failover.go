@@ -13,7 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/e2e"
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -385,7 +385,7 @@ func probe(ctx context.Context, s *stack.Stack, topic, run string, o FailoverOpt
 	for i := 0; i < o.ProbeRecords; i++ {
 		wg.Add(1)
 		td.Sent++
-		cl.Produce(pctx, verify.NewRecord(topic, run, int64(i), e2e.DefaultRecordSize), func(_ *kgo.Record, err error) {
+		cl.Produce(pctx, verify.NewRecord(topic, run, int64(i), kio.DefaultRecordSize), func(_ *kgo.Record, err error) {
 			defer wg.Done()
 			mu.Lock()
 			defer mu.Unlock()

@@ -16,7 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/e2e"
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -82,7 +82,7 @@ type PersistenceReport struct {
 	Runtime string
 	Steps   []PersistenceStep
 	// Committed is what the group committed before down, per partition.
-	Committed e2e.Offsets
+	Committed kio.Offsets
 	// Result is the check of the read-back after down and up.
 	Result verify.Result
 }
@@ -127,8 +127,8 @@ type persistence struct {
 	o                PersistenceOptions
 	rep              *PersistenceReport
 	n                int64
-	start, end, half e2e.Offsets
-	prod             e2e.Produced
+	start, end, half kio.Offsets
+	prod             kio.Produced
 }
 
 // persist runs the steps of Persistence, recording each in rep, and stops
@@ -194,7 +194,7 @@ func (p *persistence) topic(c context.Context) (string, error) {
 				return err
 			}
 			var err error
-			p.start, err = e2e.EndOffsets(c, adm, p.rep.Topic)
+			p.start, err = kio.EndOffsets(c, adm, p.rep.Topic)
 			return err
 		})
 }
@@ -205,14 +205,14 @@ func (p *persistence) produce(c context.Context) (string, error) {
 		return "", err
 	}
 	defer cl.Close()
-	if p.prod, err = e2e.Produce(c, cl, p.rep.Topic, p.rep.Run, p.n, e2e.DefaultRecordSize); err != nil {
+	if p.prod, err = kio.Produce(c, cl, p.rep.Topic, p.rep.Run, p.n, kio.DefaultRecordSize); err != nil {
 		return "", err
 	}
 	if p.prod.Failed > 0 {
 		return "", fmt.Errorf("%d of %d records were not acknowledged: %w", p.prod.Failed, p.n, p.prod.FirstErr)
 	}
 	return fmt.Sprintf("%d records acknowledged", len(p.prod.Acked)), withAdminErr(p.s, func(adm *kadm.Client) error {
-		p.end, err = e2e.EndOffsets(c, adm, p.rep.Topic)
+		p.end, err = kio.EndOffsets(c, adm, p.rep.Topic)
 		p.half = Halfway(p.start, p.end)
 		return err
 	})
@@ -254,13 +254,13 @@ func (p *persistence) offsetsKept(c context.Context) (string, error) {
 // consume reads the topic from from to the end offsets with group, after
 // checking that the end offsets survived, retrying what a restarted
 // cluster answers for a while.
-func (p *persistence) consume(c context.Context, group string, from e2e.Offsets) ([]verify.Record, error) {
+func (p *persistence) consume(c context.Context, group string, from kio.Offsets) ([]verify.Record, error) {
 	opts, err := p.s.ClientOpts()
 	if err != nil {
 		return nil, err
 	}
 	return withAdminRecs(p.s, func(adm *kadm.Client) ([]verify.Record, error) {
-		after, err := e2e.EndOffsets(c, adm, p.rep.Topic)
+		after, err := kio.EndOffsets(c, adm, p.rep.Topic)
 		if err != nil {
 			return nil, err
 		}
@@ -269,7 +269,7 @@ func (p *persistence) consume(c context.Context, group string, from e2e.Offsets)
 		}
 		var recs []verify.Record
 		err = retryTransient(c, func(c context.Context) error {
-			recs, err = e2e.Consume(c, opts, adm, group, p.rep.Topic, from, p.end, e2e.DefaultRecordSize)
+			recs, err = kio.Consume(c, opts, adm, group, p.rep.Topic, from, p.end, kio.DefaultRecordSize)
 			return err
 		})
 		return recs, err
@@ -294,7 +294,7 @@ func (p *persistence) readBack(c context.Context) (string, error) {
 
 func (p *persistence) groupResumes(c context.Context) (string, error) {
 	group := p.rep.Group
-	from := e2e.Offsets{}
+	from := kio.Offsets{}
 	for part, o := range p.start {
 		from[part] = o
 	}
@@ -328,7 +328,7 @@ func (p *persistence) dataGone(c context.Context) (string, error) {
 		if td.Has(rep.Topic) {
 			return fmt.Errorf("topic %s still exists after clean", rep.Topic)
 		}
-		var got e2e.Offsets
+		var got kio.Offsets
 		if err := retryTransient(c, func(c context.Context) error {
 			got, err = fetchCommitted(c, adm, rep.Group, rep.Topic)
 			return err
@@ -353,8 +353,8 @@ func (r *PersistenceReport) write(out io.Writer) {
 }
 
 // Halfway returns, per partition, the offset halfway from start to end.
-func Halfway(start, end e2e.Offsets) e2e.Offsets {
-	out := e2e.Offsets{}
+func Halfway(start, end kio.Offsets) kio.Offsets {
+	out := kio.Offsets{}
 	for p, e := range end {
 		out[p] = start[p] + (e-start[p])/2
 	}
@@ -363,8 +363,8 @@ func Halfway(start, end e2e.Offsets) e2e.Offsets {
 
 // nonZero keeps the partitions of o that are past start (those a group
 // commits for).
-func nonZero(o, start e2e.Offsets) e2e.Offsets {
-	out := e2e.Offsets{}
+func nonZero(o, start kio.Offsets) kio.Offsets {
+	out := kio.Offsets{}
 	for p, v := range o {
 		if v > start[p] {
 			out[p] = v
@@ -373,7 +373,7 @@ func nonZero(o, start e2e.Offsets) e2e.Offsets {
 	return out
 }
 
-func sumRange(from, until e2e.Offsets) int64 {
+func sumRange(from, until kio.Offsets) int64 {
 	var n int64
 	for p, u := range until {
 		if u > from[p] {
@@ -384,7 +384,7 @@ func sumRange(from, until e2e.Offsets) int64 {
 }
 
 // SameOffsets fails, naming the partitions, when got and want differ.
-func SameOffsets(got, want e2e.Offsets) error {
+func SameOffsets(got, want kio.Offsets) error {
 	var diffs []string
 	for _, p := range partitionsOf(got, want) {
 		g, gok := got[p]
@@ -404,7 +404,7 @@ func SameOffsets(got, want e2e.Offsets) error {
 	return errors.New(strings.Join(diffs, "; "))
 }
 
-func partitionsOf(ms ...e2e.Offsets) []int32 {
+func partitionsOf(ms ...kio.Offsets) []int32 {
 	seen := map[int32]bool{}
 	var out []int32
 	for _, m := range ms {
@@ -419,7 +419,7 @@ func partitionsOf(ms ...e2e.Offsets) []int32 {
 	return out
 }
 
-func offsetsText(o e2e.Offsets) string {
+func offsetsText(o kio.Offsets) string {
 	if len(o) == 0 {
 		return "nothing"
 	}
@@ -434,14 +434,14 @@ func offsetsText(o e2e.Offsets) string {
 // to the offset in upTo (partitions absent or at 0 are not read), commits
 // exactly those offsets, and leaves the group. It returns how many records
 // it read, and fails when ctx ends first.
-func CommitUpTo(ctx context.Context, opts []kgo.Opt, group, topic string, upTo e2e.Offsets) (int, error) {
-	pending := map[int32]bool{}
+func CommitUpTo(ctx context.Context, opts []kgo.Opt, group, topic string, upTo kio.Offsets) (int, error) {
+	ends := kio.Offsets{}
 	for p, o := range upTo {
 		if o > 0 {
-			pending[p] = true
+			ends[p] = o
 		}
 	}
-	if len(pending) == 0 {
+	if len(ends) == 0 {
 		return 0, nil
 	}
 	cl, err := kgo.NewClient(append(append([]kgo.Opt{}, opts...),
@@ -457,31 +457,19 @@ func CommitUpTo(ctx context.Context, opts []kgo.Opt, group, topic string, upTo e
 	defer cl.Close()
 	last := map[int32]*kgo.Record{}
 	read := 0
-	for len(pending) > 0 {
-		fs := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			return read, fmt.Errorf("consuming %s with group %s: timed out with partitions %v short of their halfway offsets", topic, group, keys(pending))
+	err = kio.ReadTo(ctx, cl, ends, func(r *kgo.Record) {
+		if r.Offset >= upTo[r.Partition] {
+			return
 		}
-		var ferr error
-		fs.EachError(func(_ string, _ int32, err error) {
-			if !errors.Is(err, context.Canceled) && ferr == nil {
-				ferr = err
-			}
-		})
-		if ferr != nil {
-			return read, fmt.Errorf("consuming %s with group %s: %w", topic, group, ferr)
-		}
-		fs.EachRecord(func(r *kgo.Record) {
-			if r.Offset >= upTo[r.Partition] {
-				delete(pending, r.Partition)
-				return
-			}
-			read++
-			last[r.Partition] = r
-			if r.Offset+1 >= upTo[r.Partition] {
-				delete(pending, r.Partition)
-			}
-		})
+		read++
+		last[r.Partition] = r
+	})
+	var short *kio.ShortError
+	if errors.As(err, &short) {
+		return read, fmt.Errorf("consuming %s with group %s: timed out with partitions %v short of their halfway offsets", topic, group, short.Partitions)
+	}
+	if err != nil {
+		return read, fmt.Errorf("consuming %s with group %s: %w", topic, group, err)
 	}
 	var recs []*kgo.Record
 	for _, r := range last {
@@ -493,24 +481,15 @@ func CommitUpTo(ctx context.Context, opts []kgo.Opt, group, topic string, upTo e
 	return read, nil
 }
 
-func keys(m map[int32]bool) []int32 {
-	var out []int32
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
 // committedOffsets fetches group's committed offsets on topic with a fresh
 // admin client.
-func committedOffsets(ctx context.Context, s *stack.Stack, group, topic string) (e2e.Offsets, error) {
+func committedOffsets(ctx context.Context, s *stack.Stack, group, topic string) (kio.Offsets, error) {
 	adm, cl, err := s.Admin()
 	if err != nil {
 		return nil, err
 	}
 	defer cl.Close()
-	var out e2e.Offsets
+	var out kio.Offsets
 	err = retryTransient(ctx, func(ctx context.Context) error {
 		out, err = fetchCommitted(ctx, adm, group, topic)
 		return err
@@ -520,15 +499,15 @@ func committedOffsets(ctx context.Context, s *stack.Stack, group, topic string) 
 
 // fetchCommitted returns group's committed offsets on topic; a group that
 // does not exist has none.
-func fetchCommitted(ctx context.Context, adm *kadm.Client, group, topic string) (e2e.Offsets, error) {
+func fetchCommitted(ctx context.Context, adm *kadm.Client, group, topic string) (kio.Offsets, error) {
 	resp, err := adm.FetchOffsets(ctx, group)
 	if errors.Is(err, kerr.GroupIDNotFound) {
-		return e2e.Offsets{}, nil
+		return kio.Offsets{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, err)
 	}
-	out := e2e.Offsets{}
+	out := kio.Offsets{}
 	var ferr error
 	resp.Each(func(o kadm.OffsetResponse) {
 		if o.Topic != topic {

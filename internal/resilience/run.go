@@ -10,7 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/e2e"
+	"kafkastack/internal/kio"
 	"kafkastack/internal/stack"
 	"kafkastack/internal/topics"
 	"kafkastack/internal/verify"
@@ -33,7 +33,7 @@ type streamRun struct {
 	group  string
 	adm    *kadm.Client
 	acl    *kgo.Client
-	start  e2e.Offsets
+	start  kio.Offsets
 	st     *stream
 	ledger *Ledger
 
@@ -63,7 +63,7 @@ func openStreamRun(ctx context.Context, s *stack.Stack, prefix string, interval 
 		acl.Close()
 		return nil, fmt.Errorf("creating the %s topic: %w", prefix, err)
 	}
-	if r.start, err = e2e.EndOffsets(tctx, adm, r.topic); err != nil {
+	if r.start, err = kio.EndOffsets(tctx, adm, r.topic); err != nil {
 		r.close(io.Discard)
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func openStreamRun(ctx context.Context, s *stack.Stack, prefix string, interval 
 	r.ledger = NewLedger(nil)
 	sctx, scancel := context.WithCancel(ctx)
 	r.scancel = scancel
-	r.st = newStream(r.pcl, r.topic, run, e2e.DefaultRecordSize, interval, r.ledger)
+	r.st = newStream(r.pcl, r.topic, run, kio.DefaultRecordSize, interval, r.ledger)
 	r.st.start(sctx)
 	return r, nil
 }
@@ -111,7 +111,7 @@ func (r *streamRun) stopStream() {
 func (r *streamRun) readBack(ctx context.Context) ([]verify.Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.s.Env.Config.ReadyTimeout)
 	defer cancel()
-	end, err := e2e.EndOffsets(ctx, r.adm, r.topic)
+	end, err := kio.EndOffsets(ctx, r.adm, r.topic)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (r *streamRun) readBack(ctx context.Context) ([]verify.Record, error) {
 	}
 	var recs []verify.Record
 	err = retryTransient(ctx, func(c context.Context) error {
-		recs, err = e2e.Consume(c, opts, r.adm, r.group, r.topic, r.start, end, e2e.DefaultRecordSize)
+		recs, err = kio.Consume(c, opts, r.adm, r.group, r.topic, r.start, end, kio.DefaultRecordSize)
 		return err
 	})
 	if err != nil {

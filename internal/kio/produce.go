@@ -1,4 +1,4 @@
-package e2e
+package kio
 
 import (
 	"context"
@@ -10,6 +10,10 @@ import (
 
 	"kafkastack/internal/verify"
 )
+
+// DefaultRecordSize is the payload size, in bytes, of the records the
+// scenarios (e2e and the fault proofs) write.
+const DefaultRecordSize = 100
 
 // Produced is what a producer run sent and what the brokers acknowledged.
 type Produced struct {

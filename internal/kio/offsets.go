@@ -1,0 +1,76 @@
+package kio
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+)
+
+// Offsets maps partition to offset for one topic.
+type Offsets map[int32]int64
+
+// Partitions returns the partitions of o, in order.
+func (o Offsets) Partitions() []int32 {
+	out := make([]int32, 0, len(o))
+	for p := range o {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// EndOffsets returns the end offset (high watermark) of every partition of
+// topic. Right after a restart or a leader election, leaders answer with
+// retriable errors (OFFSET_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER) until
+// they have caught up, and a restarted broker may drop connections; those
+// (Transient) are retried until ctx ends.
+func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (Offsets, error) {
+	var out Offsets
+	err := retryTransient(ctx, func(ctx context.Context) error {
+		lo, err := adm.ListEndOffsets(ctx, topic)
+		if err != nil {
+			return err
+		}
+		out = Offsets{}
+		var ferr error
+		lo.Each(func(o kadm.ListedOffset) {
+			if o.Err != nil && ferr == nil {
+				ferr = o.Err
+			}
+			out[o.Partition] = o.Offset
+		})
+		return ferr
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, err)
+	}
+	return out, nil
+}
+
+// retryTransient runs fn until it succeeds, fails with an error that is
+// not Transient, or ctx ends; it waits 25ms after the first try, doubling
+// up to 500ms. When ctx ends first, it returns ctx's error and names the
+// last one.
+func retryTransient(ctx context.Context, fn func(context.Context) error) error {
+	wait := 25 * time.Millisecond
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		err := fn(ctx)
+		if !Transient(err) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
+		case <-t.C:
+		}
+		wait = min(2*wait, 500*time.Millisecond)
+	}
+}
