@@ -75,14 +75,20 @@ func TestProduceEndOffsetsAndConsumeARange(t *testing.T) {
 	if err := res.Err(); err != nil || res.Read != 200 {
 		t.Fatalf("read %d: %v", res.Read, err)
 	}
-	committed, err := adm.FetchOffsets(ctx, "kio-group")
+	committed, err := CommittedOffsets(ctx, adm, "kio-group", topic)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(committed) != len(end) {
+		t.Errorf("committed %v, want %v", committed, end)
+	}
 	for p, o := range end {
-		if got, _ := committed.Lookup(topic, p); got.At != o {
-			t.Errorf("partition %d committed at %d, want %d", p, got.At, o)
+		if committed[p] != o {
+			t.Errorf("partition %d committed at %d, want %d", p, committed[p], o)
 		}
+	}
+	if none, err := CommittedOffsets(ctx, adm, "no-such-group", topic); err != nil || len(none) != 0 {
+		t.Errorf("a missing group has offsets %v, err %v", none, err)
 	}
 	// Nothing new: nothing read, no consumer needed.
 	if recs, err := Consume(ctx, opts, adm, "kio-group-2", topic, end, end, DefaultRecordSize); err != nil || len(recs) != 0 {

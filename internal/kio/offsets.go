@@ -2,11 +2,13 @@ package kio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 )
 
 // Offsets maps partition to offset for one topic.
@@ -73,4 +75,33 @@ func retryTransient(ctx context.Context, fn func(context.Context) error) error {
 		}
 		wait = min(2*wait, 500*time.Millisecond)
 	}
+}
+
+// CommittedOffsets returns group's committed offsets on topic; a group that
+// does not exist has none.
+func CommittedOffsets(ctx context.Context, adm *kadm.Client, group, topic string) (Offsets, error) {
+	resp, err := adm.FetchOffsets(ctx, group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return Offsets{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, err)
+	}
+	out := Offsets{}
+	var ferr error
+	resp.Each(func(o kadm.OffsetResponse) {
+		if o.Topic != topic {
+			return
+		}
+		if o.Err != nil && ferr == nil {
+			ferr = o.Err
+		}
+		if o.Err == nil && o.At >= 0 {
+			out[o.Partition] = o.At
+		}
+	})
+	if ferr != nil {
+		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, ferr)
+	}
+	return out, nil
 }

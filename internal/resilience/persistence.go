@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
@@ -330,7 +329,7 @@ func (p *persistence) dataGone(c context.Context) (string, error) {
 		}
 		var got kio.Offsets
 		if err := retryTransient(c, func(c context.Context) error {
-			got, err = fetchCommitted(c, adm, rep.Group, rep.Topic)
+			got, err = kio.CommittedOffsets(c, adm, rep.Group, rep.Topic)
 			return err
 		}); err != nil {
 			return err
@@ -491,39 +490,10 @@ func committedOffsets(ctx context.Context, s *stack.Stack, group, topic string) 
 	defer cl.Close()
 	var out kio.Offsets
 	err = retryTransient(ctx, func(ctx context.Context) error {
-		out, err = fetchCommitted(ctx, adm, group, topic)
+		out, err = kio.CommittedOffsets(ctx, adm, group, topic)
 		return err
 	})
 	return out, err
-}
-
-// fetchCommitted returns group's committed offsets on topic; a group that
-// does not exist has none.
-func fetchCommitted(ctx context.Context, adm *kadm.Client, group, topic string) (kio.Offsets, error) {
-	resp, err := adm.FetchOffsets(ctx, group)
-	if errors.Is(err, kerr.GroupIDNotFound) {
-		return kio.Offsets{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, err)
-	}
-	out := kio.Offsets{}
-	var ferr error
-	resp.Each(func(o kadm.OffsetResponse) {
-		if o.Topic != topic {
-			return
-		}
-		if o.Err != nil && ferr == nil {
-			ferr = o.Err
-		}
-		if o.Err == nil && o.At >= 0 {
-			out[o.Partition] = o.At
-		}
-	})
-	if ferr != nil {
-		return nil, fmt.Errorf("fetching the offsets of group %s: %w", group, ferr)
-	}
-	return out, nil
 }
 
 func withAdminErr(s *stack.Stack, fn func(adm *kadm.Client) error) error {
