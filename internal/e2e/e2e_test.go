@@ -9,6 +9,7 @@ import (
 
 	"kafkastack/internal/stack"
 	"kafkastack/internal/testkit"
+	"kafkastack/internal/topics"
 )
 
 func embeddedStack(t *testing.T, vars map[string]string) *stack.Stack {
@@ -101,5 +102,20 @@ func TestE2EWaitsOnceAndRatesOnlyWhatMoves(t *testing.T) {
 	}
 	if p := rows["produce"]; p == nil || p[3] == "-" {
 		t.Fatalf("produce row %v, want a rate:\n%s", p, out.String())
+	}
+}
+
+func TestOptionsDefaultFromTheConfigAndKeepWhatIsGiven(t *testing.T) {
+	s := embeddedStack(t, map[string]string{"KAFKA_RECORDS": "42", "KAFKA_TOPIC": "t1", "KAFKA_PARTITIONS": "2", "KAFKA_MIN_INSYNC_REPLICAS": "1"})
+	o := Options{}.withDefaults(s, "r1")
+	if o.SkipUp || o.DeleteTopic || o.Topic != "t1" || o.Records != 42 || o.RecordSize != 100 {
+		t.Fatalf("defaults %+v", o)
+	}
+	if o.Spec.Name != "t1" || o.Spec.Partitions != 2 || o.Spec.ReplicationFactor != s.Env.Config.ReplicationFactor || o.Spec.Configs["min.insync.replicas"] != "1" {
+		t.Fatalf("spec %+v", o.Spec)
+	}
+	given := Options{Topic: "mine", Records: 7, RecordSize: 9, Spec: topics.Spec{Name: "mine", Partitions: 1, ReplicationFactor: 1}}
+	if o := given.withDefaults(s, "r1"); o.Topic != "mine" || o.Records != 7 || o.RecordSize != 9 || o.Spec.Partitions != 1 || o.Spec.Configs != nil {
+		t.Fatalf("given options changed: %+v", o)
 	}
 }
