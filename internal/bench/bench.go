@@ -34,18 +34,13 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	if o.Records < 1 || o.RecordSize < 1 {
 		return nil, fmt.Errorf("bench: need at least 1 record of at least 1 byte, got %d of %d", o.Records, o.RecordSize)
 	}
-	cfg := s.Env.Config
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
 	if o.Partitions <= 0 {
-		o.Partitions = cfg.Partitions
+		o.Partitions = s.Env.Config.Partitions
 	}
-	if !cluster.Managed(s.Runtime) {
-		if err := s.Wait(ctx); err != nil {
-			return nil, err
-		}
-	} else if err := s.Up(ctx); err != nil {
+	if err := upOrWait(ctx, s); err != nil {
 		return nil, err
 	}
 	adm, cl, err := s.Admin()
@@ -53,21 +48,9 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		return nil, err
 	}
 	defer cl.Close()
-	lctx, lcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
-	brokers, err := adm.ListBrokers(lctx)
-	lcancel()
+	w, err := workload(ctx, s, adm, o)
 	if err != nil {
-		return nil, fmt.Errorf("bench: listing brokers: %w", err)
-	}
-	rf := min(int(cfg.ReplicationFactor), len(brokers))
-	w := Workload{
-		Records:           o.Records,
-		RecordSize:        o.RecordSize,
-		Partitions:        o.Partitions,
-		ReplicationFactor: int16(rf),
-		MinInsyncReplicas: min(cfg.MinInsyncReplicas, rf),
-		Acks:              "all",
-		Compression:       "none",
+		return nil, err
 	}
 	rep := &Report{
 		Date:      time.Now().UTC(),
@@ -79,13 +62,56 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	}
 	b := &runner{s: s, adm: adm, cl: cl, o: o, w: w, out: out, prefix: "kafkastack-bench-" + verify.NewRunID()}
 	fmt.Fprintf(out, "bench: %s on the %s runtime\n", w, rep.Runtime)
-
 	if o.Warmup > 0 {
 		fmt.Fprintf(out, "warm-up: %d records produced and read back by our client (not timed)\n", o.Warmup)
 		if err := b.warmup(ctx); err != nil {
 			return rep, err
 		}
 	}
+	if err := b.rounds(ctx, rep); err != nil {
+		return rep, err
+	}
+	err = b.readiness(ctx, rep)
+	rep.Write(out)
+	return rep, err
+}
+
+// upOrWait brings a cluster kafkastack manages up, and waits for one it
+// does not.
+func upOrWait(ctx context.Context, s *stack.Stack) error {
+	if !cluster.Managed(s.Runtime) {
+		return s.Wait(ctx)
+	}
+	return s.Up(ctx)
+}
+
+// workload is the bench's workload on the cluster: o's records and
+// partitions, replicated as configured but on no more brokers than there
+// are, with acks=all and no compression.
+func workload(ctx context.Context, s *stack.Stack, adm *kadm.Client, o Options) (Workload, error) {
+	cfg := s.Env.Config
+	lctx, lcancel := context.WithTimeout(ctx, cfg.ReadyTimeout)
+	brokers, err := adm.ListBrokers(lctx)
+	lcancel()
+	if err != nil {
+		return Workload{}, fmt.Errorf("bench: listing brokers: %w", err)
+	}
+	rf := min(int(cfg.ReplicationFactor), len(brokers))
+	return Workload{
+		Records:           o.Records,
+		RecordSize:        o.RecordSize,
+		Partitions:        o.Partitions,
+		ReplicationFactor: int16(rf),
+		MinInsyncReplicas: min(cfg.MinInsyncReplicas, rf),
+		Acks:              "all",
+		Compression:       "none",
+	}, nil
+}
+
+// rounds runs every participant once per round and puts the combined
+// figures into rep. When our own client fails, it writes the report with
+// ours alone and fails.
+func (b *runner) rounds(ctx context.Context, rep *Report) error {
 	runs := []func(context.Context) Participant{
 		b.ours,
 		func(ctx context.Context) Participant { return b.kafkaPerf(ctx, false) },
@@ -93,10 +119,10 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 		b.kcat,
 	}
 	var rounds [][]Participant
-	for r := 1; r <= o.Rounds; r++ {
+	for r := 1; r <= b.o.Rounds; r++ {
 		b.round = r
-		if o.Rounds > 1 {
-			fmt.Fprintf(out, "round %d of %d\n", r, o.Rounds)
+		if b.o.Rounds > 1 {
+			fmt.Fprintf(b.out, "round %d of %d\n", r, b.o.Rounds)
 		}
 		// Each round starts with another participant, so that none is
 		// always first (or last) on a machine whose speed drifts.
@@ -107,8 +133,8 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 				ours := round[0]
 				if ours.Producer == nil || ours.Producer.Err != "" || ours.Consumer == nil || ours.Consumer.Err != "" {
 					rep.Participants = []Participant{ours}
-					rep.Write(out)
-					return rep, fmt.Errorf("bench: our client failed: %s", firstErr(ours))
+					rep.Write(b.out)
+					return fmt.Errorf("bench: our client failed: %s", firstErr(ours))
 				}
 			}
 		}
@@ -117,23 +143,26 @@ func Run(ctx context.Context, s *stack.Stack, o Options, out io.Writer) (*Report
 	rep.Rounds = len(rounds)
 	rep.Participants = Combine(rounds)
 	rep.Ratios = RoundRatios(rounds)
+	return nil
+}
 
+// readiness measures the readiness overhead into rep, or says there why
+// it was not measured.
+func (b *runner) readiness(ctx context.Context, rep *Report) error {
 	switch {
-	case !o.Readiness:
+	case !b.o.Readiness:
 		rep.Readiness = Readiness{Skipped: "KAFKA_BENCH_READINESS=off"}
-	case !cluster.Managed(s.Runtime):
-		rep.Readiness = Readiness{Skipped: "the " + s.Runtime.Name() + " runtime's cluster cannot be stopped and started by kafkastack"}
+	case !cluster.Managed(b.s.Runtime):
+		rep.Readiness = Readiness{Skipped: "the " + b.s.Runtime.Name() + " runtime's cluster cannot be stopped and started by kafkastack"}
 	default:
-		fmt.Fprintln(out, "readiness: stopping the cluster and starting it again, with a tight probe beside the wait")
-		rd, err := MeasureReadiness(ctx, s)
+		fmt.Fprintln(b.out, "readiness: stopping the cluster and starting it again, with a tight probe beside the wait")
+		rd, err := MeasureReadiness(ctx, b.s)
 		if err != nil {
-			rep.Write(out)
-			return rep, err
+			return err
 		}
 		rep.Readiness = rd
 	}
-	rep.Write(out)
-	return rep, nil
+	return nil
 }
 
 func firstErr(p Participant) string {
@@ -318,32 +347,11 @@ func (b *runner) kafkaPerf(ctx context.Context, tuned bool) Participant {
 	if tuned {
 		p.Name = "Apache Kafka ProducerPerformance, tuned"
 	}
-	if !b.o.wants(PeerKafkaPerf) {
-		p.Reason = "left out by KAFKA_BENCH_PEERS"
+	jp, ok := b.kafkaPerfTools(ctx, &p)
+	if !ok {
 		return p
 	}
-	if why := b.peersBlocked(); why != "" {
-		p.Reason = why
-		return p
-	}
-	java, err := exec.LookPath("java")
-	if err != nil {
-		p.Reason = "java is not on PATH"
-		return p
-	}
-	jars, err := b.kafkaJars(ctx)
-	if err != nil {
-		p.Reason = err.Error() + " (KAFKA_RUNTIME=native go run magefile.go up fetches them; or set KAFKA_HOME to a Kafka distribution)"
-		return p
-	}
-	p.Version = jars.Version
-	jp := JavaPerf{Java: java, Jars: jars}
-	if v, err := JavaVersion(ctx, java); err == nil {
-		p.Version += " on " + v
-	}
-	p.Present = true
-	prodTool := "Kafka ProducerPerformance " + jars.Version
-	consTool := "Kafka ConsumerPerformance " + jars.Version
+	prodTool := "Kafka ProducerPerformance " + jp.Jars.Version
 	suffix := "kafka-perf"
 	if tuned {
 		prodTool += ", tuned"
@@ -356,48 +364,90 @@ func (b *runner) kafkaPerf(ctx context.Context, tuned bool) Participant {
 	}
 	defer drop()
 	p.Topic = topic
-	fmt.Fprintf(b.out, "kafka-perf: %s to %s (jars in %s)\n", prodTool, topic, jars.Dir)
+	fmt.Fprintf(b.out, "kafka-perf: %s to %s (jars in %s)\n", prodTool, topic, jp.Jars.Dir)
+	p.Producer = b.perfProduce(ctx, jp, topic, prodTool, tuned)
+	if p.Producer.Err != "" || tuned {
+		return p
+	}
+	fmt.Fprintf(b.out, "kafka-perf: ConsumerPerformance on %s\n", topic)
+	p.Consumer = b.perfConsume(ctx, jp, topic, "Kafka ConsumerPerformance "+jp.Jars.Version)
+	return p
+}
+
+// kafkaPerfTools finds java and the Kafka jars and marks p present with
+// their versions; when the perf tools cannot run, it says why in p.Reason
+// and returns false.
+func (b *runner) kafkaPerfTools(ctx context.Context, p *Participant) (JavaPerf, bool) {
+	if !b.o.wants(PeerKafkaPerf) {
+		p.Reason = "left out by KAFKA_BENCH_PEERS"
+		return JavaPerf{}, false
+	}
+	if why := b.peersBlocked(); why != "" {
+		p.Reason = why
+		return JavaPerf{}, false
+	}
+	java, err := exec.LookPath("java")
+	if err != nil {
+		p.Reason = "java is not on PATH"
+		return JavaPerf{}, false
+	}
+	jars, err := b.kafkaJars(ctx)
+	if err != nil {
+		p.Reason = err.Error() + " (KAFKA_RUNTIME=native go run magefile.go up fetches them; or set KAFKA_HOME to a Kafka distribution)"
+		return JavaPerf{}, false
+	}
+	p.Version = jars.Version
+	if v, err := JavaVersion(ctx, java); err == nil {
+		p.Version += " on " + v
+	}
+	p.Present = true
+	return JavaPerf{Java: java, Jars: jars}, true
+}
+
+// perfProduce runs ProducerPerformance on topic and returns its side,
+// with Err set when it failed or did not deliver every record.
+func (b *runner) perfProduce(ctx context.Context, jp JavaPerf, topic, tool string, tuned bool) *Side {
 	settings := strings.Join(PerfProducerSettings(b.o.Producer, tuned), ", ")
 	if !tuned {
 		settings += ", stock batching (linger.ms and batch.size of the Java client's defaults)"
 	}
-	p.Producer = &Side{Tool: prodTool, Settings: settings}
+	side := &Side{Tool: tool, Settings: settings}
 	pctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
 	pp, err := jp.Produce(pctx, b.bootstrap(), topic, b.o.Records, b.o.RecordSize, b.o.Producer, tuned)
 	cancel()
 	if err != nil {
-		p.Producer.Err = err.Error()
-		return p
+		side.Err = err.Error()
+		return side
 	}
 	if _, err := b.checkCount(ctx, topic); err != nil {
-		p.Producer.Err = err.Error()
-		return p
+		side.Err = err.Error()
+		return side
 	}
-	p.Producer.Throughput = Throughput{Records: pp.Records, Bytes: pp.Records * int64(b.o.RecordSize), RecsPerS: pp.RecsPerS, MBPerS: pp.MBPerS}
+	side.Throughput = Throughput{Records: pp.Records, Bytes: pp.Records * int64(b.o.RecordSize), RecsPerS: pp.RecsPerS, MBPerS: pp.MBPerS}
 	if pp.RecsPerS > 0 {
-		p.Producer.Elapsed = time.Duration(float64(pp.Records) / pp.RecsPerS * float64(time.Second))
+		side.Elapsed = time.Duration(float64(pp.Records) / pp.RecsPerS * float64(time.Second))
 	}
-	p.Producer.Latency = &LatencyMs{Avg: pp.AvgMs, P50: pp.P50Ms, P99: pp.P99Ms, Max: pp.MaxMs}
-	p.Producer.Note = "its own summary line; latency percentiles in whole milliseconds"
-	if tuned {
-		return p
-	}
+	side.Latency = &LatencyMs{Avg: pp.AvgMs, P50: pp.P50Ms, P99: pp.P99Ms, Max: pp.MaxMs}
+	side.Note = "its own summary line; latency percentiles in whole milliseconds"
+	return side
+}
 
-	fmt.Fprintf(b.out, "kafka-perf: ConsumerPerformance on %s\n", topic)
-	p.Consumer = &Side{Tool: consTool}
-	cctx, ccancel := context.WithTimeout(ctx, b.o.Timeout)
-	defer ccancel()
+// perfConsume runs ConsumerPerformance on topic and returns its side.
+func (b *runner) perfConsume(ctx context.Context, jp JavaPerf, topic, tool string) *Side {
+	side := &Side{Tool: tool}
+	cctx, cancel := context.WithTimeout(ctx, b.o.Timeout)
+	defer cancel()
 	cp, err := jp.Consume(cctx, b.bootstrap(), topic, b.o.Records, time.Minute)
 	if err != nil {
-		p.Consumer.Err = err.Error()
-		return p
+		side.Err = err.Error()
+		return side
 	}
 	// The fetch figures: ConsumerPerformance joins a consumer group first,
 	// which on Kafka waits group.initial.rebalance.delay.ms (3s by
 	// default); ours and kcat read without a group.
-	p.Consumer.Throughput = Throughput{Records: cp.Records, Bytes: int64(cp.MB * mib), Elapsed: time.Duration(cp.FetchMs * float64(time.Millisecond)), RecsPerS: cp.FetchRecsPerS, MBPerS: cp.FetchMBPerS}
-	p.Consumer.Note = fmt.Sprintf("fetch figures, without its %.0f ms group join (with it: %s records/s)", cp.RebalanceMs, FormatRate(cp.RecsPerS))
-	return p
+	side.Throughput = Throughput{Records: cp.Records, Bytes: int64(cp.MB * mib), Elapsed: time.Duration(cp.FetchMs * float64(time.Millisecond)), RecsPerS: cp.FetchRecsPerS, MBPerS: cp.FetchMBPerS}
+	side.Note = fmt.Sprintf("fetch figures, without its %.0f ms group join (with it: %s records/s)", cp.RebalanceMs, FormatRate(cp.RecsPerS))
+	return side
 }
 
 // kafkaJars are the jars of the perf tools: on the native runtime the very
