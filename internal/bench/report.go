@@ -257,6 +257,16 @@ func formatMs(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 // Write prints the report as tables.
 func (r *Report) Write(w io.Writer) {
+	r.writeHeader(w)
+	r.writeSides(w)
+	r.writeSettings(w)
+	r.writeNotes(w)
+	r.writeRatios(w)
+	r.writeReadiness(w)
+}
+
+// writeHeader prints the date, machine, runtime, workload and rounds.
+func (r *Report) writeHeader(w io.Writer) {
 	fmt.Fprintf(w, "\nkafkastack bench, %s\n", r.Date.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "machine:  %s\n", r.Machine)
 	fmt.Fprintf(w, "runtime:  %s, brokers %s\n", r.Runtime, strings.Join(r.Bootstrap, ","))
@@ -266,7 +276,10 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "rounds:   %d, each starting with another participant; figures are each side's median round, ratios the median of the rounds' ratios (lowest-highest)\n", r.Rounds)
 	}
 	fmt.Fprintln(w)
+}
 
+// writeSides prints the producer and consumer tables.
+func (r *Report) writeSides(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "PRODUCER\t"+numCols+"\n", "RECORDS/S", "MB/S", "P50 MS", "P99 MS", "MAX MS")
 	for _, p := range r.Participants {
@@ -278,14 +291,21 @@ func (r *Report) Write(w io.Writer) {
 		writeSide(tw, p, p.Consumer, false)
 	}
 	tw.Flush()
+}
 
+// writeSettings prints each present producer's settings.
+func (r *Report) writeSettings(w io.Writer) {
 	fmt.Fprintln(w, "\nPRODUCER SETTINGS")
 	for _, p := range r.Participants {
 		if p.Present && p.Producer != nil && p.Producer.Settings != "" {
 			fmt.Fprintf(w, "  %s: %s\n", p.Producer.Tool, p.Producer.Settings)
 		}
 	}
+}
 
+// writeNotes prints why a peer is absent, what failed, and each side's
+// note.
+func (r *Report) writeNotes(w io.Writer) {
 	var notes []string
 	for _, p := range r.Participants {
 		if !p.Present {
@@ -309,12 +329,15 @@ func (r *Report) Write(w io.Writer) {
 			fmt.Fprintln(w, "  "+n)
 		}
 	}
+}
 
+// writeRatios prints ours ÷ each peer, and the verdict.
+func (r *Report) writeRatios(w io.Writer) {
 	fmt.Fprintln(w)
 	if len(r.Ratios) == 0 {
 		fmt.Fprintln(w, "RATIOS: no peer ran, nothing to compare")
 	} else {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "OURS ÷ PEER\t%18s %18s\n", "PRODUCER", "CONSUMER")
 		for _, q := range r.Ratios {
 			fmt.Fprintf(tw, "%s\t%18s %18s\n", q.Peer, formatRatioSpread(q.Producer, q.ProducerMin, q.ProducerMax, q.Rounds),
@@ -325,7 +348,10 @@ func (r *Report) Write(w io.Writer) {
 	if line := r.Verdict(); line != "" {
 		fmt.Fprintln(w, line)
 	}
+}
 
+// writeReadiness prints the readiness overhead against its target.
+func (r *Report) writeReadiness(w io.Writer) {
 	fmt.Fprintln(w)
 	rd := r.Readiness
 	if rd.Skipped != "" {

@@ -3,6 +3,8 @@ package bench
 import (
 	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +195,44 @@ func TestCombineTakesTheMedianRoundOfEachSide(t *testing.T) {
 	one := round(5, 6, "")
 	if c := Combine([][]Participant{one}); c[0].Producer != one[0].Producer {
 		t.Fatal("one round changed")
+	}
+}
+
+// TestReportWriteIsByteForByteTheGolden pins the whole report, spacing
+// and order included, with rounds, ratios and a verdict; regenerate
+// testdata/report.golden with KAFKASTACK_UPDATE_GOLDEN=1 only when the
+// report is meant to change.
+func TestReportWriteIsByteForByteTheGolden(t *testing.T) {
+	ps := participants()
+	ps[1].Producer.Settings = "linger.ms=10, batch.size=1000000"
+	r := &Report{
+		Date:         time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC),
+		Machine:      Machine{Cores: 2, OS: "linux/amd64", Go: "go1.26"},
+		Runtime:      "native",
+		Bootstrap:    []string{"127.0.0.1:9091", "127.0.0.1:9092"},
+		Workload:     Workload{Records: 1000, RecordSize: 100, Partitions: 3, ReplicationFactor: 3, MinInsyncReplicas: 2, Acks: "all", Compression: "none"},
+		Tuning:       DefaultProducerTuning,
+		Rounds:       3,
+		Participants: ps,
+		Ratios:       Ratios(ps),
+		Readiness:    Readiness{TrulyReady: 900 * time.Millisecond, WaitReturned: 1300 * time.Millisecond, Overhead: 400 * time.Millisecond, Probes: 80},
+	}
+	var buf bytes.Buffer
+	r.Write(&buf)
+	r.Participants, r.Ratios, r.Rounds = ps[:1], nil, 1
+	r.Readiness = Readiness{Skipped: "KAFKA_BENCH_READINESS=off"}
+	r.Write(&buf)
+	golden := filepath.Join("testdata", "report.golden")
+	if os.Getenv("KAFKASTACK_UPDATE_GOLDEN") == "1" {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != string(want) {
+		t.Fatalf("report differs from %s:\n%s", golden, got)
 	}
 }
