@@ -95,62 +95,9 @@ func (c *checker) brokers() {
 		if b.Env["KAFKA_PROCESS_ROLES"] != "" {
 			c.kraft = true
 		}
-
-		protocols := protocolMap(b.Env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"])
-		listen := map[string]int{}
-		for _, l := range topology.ParseListeners(b.Env["KAFKA_LISTENERS"]) {
-			_, port := topology.SplitHostPort(l.Addr)
-			listen[l.Name] = port
-			if protocols[l.Name] == "" {
-				c.fail("%s's listener %s has no protocol in KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", b.Service, l.Name)
-			}
-		}
-		var internalName, externalName string
-		for _, l := range topology.ParseListeners(b.Env["KAFKA_ADVERTISED_LISTENERS"]) {
-			host, port := topology.SplitHostPort(l.Addr)
-			if lp, ok := listen[l.Name]; !ok {
-				c.fail("%s advertises listener %s that it does not listen on", b.Service, l.Name)
-			} else if lp != port {
-				c.fail("%s advertises %s on port %d but listens on %d", b.Service, l.Name, port, lp)
-			}
-			if host == b.Service {
-				internalName = l.Name
-			}
-			if l.Addr == b.External {
-				externalName = l.Name
-			}
-		}
-
-		host, port := topology.SplitHostPort(b.External)
-		if host != "127.0.0.1" {
-			c.fail("%s advertises its external listener on %s, want 127.0.0.1", b.Service, host)
-		}
-		if port != b.HostPort {
-			c.fail("%s advertises port %d but publishes %d", b.Service, port, b.HostPort)
-		}
-		for _, p := range svc.Ports {
-			if p.Published == strconv.Itoa(b.HostPort) && int(p.Target) != listen[externalName] {
-				c.fail("%s publishes host port %s to container port %d, but its %s listener listens on %d", b.Service, p.Published, p.Target, externalName, listen[externalName])
-			}
-		}
-
-		if b.Internal == "" {
-			c.fail("%s has no internal listener advertised on its service name", b.Service)
-		} else {
-			_, ip := topology.SplitHostPort(b.Internal)
-			if other, dup := internalPorts[ip]; dup {
-				c.fail("%s and %s share internal port %d", other, b.Service, ip)
-			}
-			internalPorts[ip] = b.Service
-			c.internals = append(c.internals, b.Internal)
-			if ib := b.Env["KAFKA_INTER_BROKER_LISTENER_NAME"]; ib != internalName {
-				c.fail("%s's KAFKA_INTER_BROKER_LISTENER_NAME is %q, want its internal listener %s", b.Service, ib, internalName)
-			}
-			if hc := svc.HealthCheck; hc != nil && !strings.Contains(strings.Join(hc.Test, " "), b.Internal) {
-				c.fail("%s's healthcheck does not ask its internal listener %s", b.Service, b.Internal)
-			}
-		}
-
+		listen, internalName, externalName := c.listeners(b)
+		c.external(b, svc, listen, externalName)
+		c.internal(b, svc, internalName, internalPorts)
 		logDir := b.Env["KAFKA_LOG_DIRS"]
 		if logDir == "" {
 			c.fail("%s does not set KAFKA_LOG_DIRS", b.Service)
@@ -161,6 +108,77 @@ func (c *checker) brokers() {
 	}
 	if len(images) > 1 {
 		c.fail("the brokers run on different images")
+	}
+}
+
+// listeners checks that b has a protocol for every listener and
+// advertises only listeners it listens on, on the same ports. It returns
+// the listening port of each listener, and the names of the listeners
+// advertised on the service name (internal) and on b.External.
+func (c *checker) listeners(b topology.Broker) (listen map[string]int, internalName, externalName string) {
+	protocols := protocolMap(b.Env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"])
+	listen = map[string]int{}
+	for _, l := range topology.ParseListeners(b.Env["KAFKA_LISTENERS"]) {
+		_, port := topology.SplitHostPort(l.Addr)
+		listen[l.Name] = port
+		if protocols[l.Name] == "" {
+			c.fail("%s's listener %s has no protocol in KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", b.Service, l.Name)
+		}
+	}
+	for _, l := range topology.ParseListeners(b.Env["KAFKA_ADVERTISED_LISTENERS"]) {
+		host, port := topology.SplitHostPort(l.Addr)
+		if lp, ok := listen[l.Name]; !ok {
+			c.fail("%s advertises listener %s that it does not listen on", b.Service, l.Name)
+		} else if lp != port {
+			c.fail("%s advertises %s on port %d but listens on %d", b.Service, l.Name, port, lp)
+		}
+		if host == b.Service {
+			internalName = l.Name
+		}
+		if l.Addr == b.External {
+			externalName = l.Name
+		}
+	}
+	return listen, internalName, externalName
+}
+
+// external checks that b's external listener is advertised on 127.0.0.1
+// at the host port it publishes, from the port that listener listens on.
+func (c *checker) external(b topology.Broker, svc types.ServiceConfig, listen map[string]int, externalName string) {
+	host, port := topology.SplitHostPort(b.External)
+	if host != "127.0.0.1" {
+		c.fail("%s advertises its external listener on %s, want 127.0.0.1", b.Service, host)
+	}
+	if port != b.HostPort {
+		c.fail("%s advertises port %d but publishes %d", b.Service, port, b.HostPort)
+	}
+	for _, p := range svc.Ports {
+		if p.Published == strconv.Itoa(b.HostPort) && int(p.Target) != listen[externalName] {
+			c.fail("%s publishes host port %s to container port %d, but its %s listener listens on %d", b.Service, p.Published, p.Target, externalName, listen[externalName])
+		}
+	}
+}
+
+// internal checks b's internal listener: advertised on its service name,
+// on a port no other broker uses (internalPorts maps the ports seen so far
+// to their broker), the inter-broker listener, and asked by the
+// healthcheck.
+func (c *checker) internal(b topology.Broker, svc types.ServiceConfig, internalName string, internalPorts map[int]string) {
+	if b.Internal == "" {
+		c.fail("%s has no internal listener advertised on its service name", b.Service)
+		return
+	}
+	_, ip := topology.SplitHostPort(b.Internal)
+	if other, dup := internalPorts[ip]; dup {
+		c.fail("%s and %s share internal port %d", other, b.Service, ip)
+	}
+	internalPorts[ip] = b.Service
+	c.internals = append(c.internals, b.Internal)
+	if ib := b.Env["KAFKA_INTER_BROKER_LISTENER_NAME"]; ib != internalName {
+		c.fail("%s's KAFKA_INTER_BROKER_LISTENER_NAME is %q, want its internal listener %s", b.Service, ib, internalName)
+	}
+	if hc := svc.HealthCheck; hc != nil && !strings.Contains(strings.Join(hc.Test, " "), b.Internal) {
+		c.fail("%s's healthcheck does not ask its internal listener %s", b.Service, b.Internal)
 	}
 }
 

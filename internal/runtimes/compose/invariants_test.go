@@ -176,6 +176,8 @@ func TestCheckFileCatchesBrokenCopies(t *testing.T) {
 		{"internal on another host", zk, []string{"INTERNAL://kafka2:19092", "INTERNAL://kafka1:19092"}, "kafka2 has no internal listener advertised on its service name"},
 		{"duplicate broker id", zk, []string{`KAFKA_BROKER_ID: "3"`, `KAFKA_BROKER_ID: "2"`}, "share id 2"},
 		{"inter-broker on the external listener", zk, []string{"KAFKA_INTER_BROKER_LISTENER_NAME: INTERNAL", "KAFKA_INTER_BROKER_LISTENER_NAME: EXTERNAL"}, `KAFKA_INTER_BROKER_LISTENER_NAME is "EXTERNAL", want its internal listener INTERNAL`},
+		{"advertised but not listening", zk, []string{"INTERNAL://kafka1:19091,EXTERNAL://127.0.0.1:9091", "INTERNAL://kafka1:19091,EXTERNAL://127.0.0.1:9091,OTHER://kafka1:19999"}, "kafka1 advertises listener OTHER that it does not listen on"},
+		{"brokers on different images", zk, []string{"    hostname: kafka3\n", "    hostname: kafka3\n    image: confluentinc/cp-kafka:7.9.1\n"}, "the brokers run on different images"},
 		{"listener without a protocol", zk, []string{"INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT", "INTERNAL:PLAINTEXT"}, "listener EXTERNAL has no protocol"},
 		{"min ISR equal to RF", zk, []string{`KAFKA_MIN_INSYNC_REPLICAS: "2"`, `KAFKA_MIN_INSYNC_REPLICAS: "3"`}, `KAFKA_MIN_INSYNC_REPLICAS="3"`},
 		{"transaction min ISR equal to RF", kraft, []string{`KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "2"`, `KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "3"`}, `KAFKA_TRANSACTION_STATE_LOG_MIN_ISR="3"`},
