@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -66,44 +65,91 @@ func MeasureReadiness(ctx context.Context, s *stack.Stack) (Readiness, error) {
 	if err := s.Down(ctx); err != nil {
 		return fail("stopping the cluster", err)
 	}
+	adm, cl, err := probeClient(s)
+	if err != nil {
+		return fail("building the probe client", err)
+	}
+	defer cl.Close()
+	p := startProbe(ctx, adm, s.ExpectedBrokers())
+	defer p.stop()
+	err = upAndWait(ctx, s)
+	returned := time.Now()
+	if err != nil {
+		p.stop()
+		return fail("starting the cluster", err)
+	}
+	// The wait has seen the cluster ready, so the probe will soon too;
+	// give it the ready timeout at most.
+	p.waitAtMost(s.Env.Config.ReadyTimeout)
+	if p.readyAt.IsZero() {
+		return fail("probing", fmt.Errorf("the tight probe never saw the cluster ready although the wait returned"))
+	}
+	r := Readiness{
+		TrulyReady:   p.readyAt.Sub(p.start),
+		WaitReturned: returned.Sub(p.start),
+		Probes:       p.probes,
+	}
+	r.Overhead = r.WaitReturned - r.TrulyReady
+	return r, nil
+}
 
-	// The probe's client retries fast, so that its own backoff does not
-	// hide the moment the cluster turns ready.
+// probeClient builds the tight probe's admin client. It retries fast, so
+// that its own backoff does not hide the moment the cluster turns ready.
+func probeClient(s *stack.Stack) (*kadm.Client, *kgo.Client, error) {
 	opts, err := s.ClientOpts(
 		kgo.RetryBackoffFn(func(int) time.Duration { return 5 * time.Millisecond }),
 		kgo.DialTimeout(time.Second),
 	)
 	if err != nil {
-		return fail("building the probe client", err)
+		return nil, nil, err
 	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return fail("building the probe client", err)
+		return nil, nil, err
 	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	expected := s.ExpectedBrokers()
+	return kadm.NewClient(cl), cl, nil
+}
 
-	pctx, stopProbe := context.WithCancel(ctx)
-	defer stopProbe()
-	var (
-		wg      sync.WaitGroup
-		readyAt time.Time
-		probes  int
-	)
-	start := time.Now()
-	wg.Add(1)
+// upAndWait starts the stopped cluster the way `mage up` does: the
+// runtime's up, then the product's wait.
+func upAndWait(ctx context.Context, s *stack.Stack) error {
+	err := s.Runtime.Up(ctx)
+	if errors.Is(err, cluster.ErrAlreadyRunning) {
+		return errors.New("the cluster was already running again right after down: something else started it")
+	}
+	if err != nil {
+		return err
+	}
+	return s.Wait(ctx)
+}
+
+// tightProbe checks readiness every TightProbeInterval, in the background,
+// until the cluster is ready or it is stopped. Read readyAt and probes
+// only once it has ended (stop or waitAtMost).
+type tightProbe struct {
+	start   time.Time
+	readyAt time.Time
+	probes  int
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// startProbe starts probing the cluster of adm for the expected brokers.
+func startProbe(ctx context.Context, adm *kadm.Client, expected []int32) *tightProbe {
+	pctx, cancel := context.WithCancel(ctx)
+	p := &tightProbe{cancel: cancel, done: make(chan struct{})}
+	p.start = time.Now()
 	go func() {
-		defer wg.Done()
+		defer close(p.done)
 		tick := time.NewTicker(TightProbeInterval)
 		defer tick.Stop()
 		for {
-			probes++
+			p.probes++
 			actx, cancel := context.WithTimeout(pctx, 500*time.Millisecond)
 			ok := readyNow(actx, adm, expected)
 			cancel()
 			if ok {
-				readyAt = time.Now()
+				p.readyAt = time.Now()
 				return
 			}
 			select {
@@ -113,38 +159,23 @@ func MeasureReadiness(ctx context.Context, s *stack.Stack) (Readiness, error) {
 			}
 		}
 	}()
+	return p
+}
 
-	err = s.Runtime.Up(ctx)
-	if errors.Is(err, cluster.ErrAlreadyRunning) {
-		err = errors.New("the cluster was already running again right after down: something else started it")
-	}
-	if err == nil {
-		err = s.Wait(ctx)
-	}
-	returned := time.Now()
-	if err != nil {
-		stopProbe()
-		wg.Wait()
-		return fail("starting the cluster", err)
-	}
-	// The wait has seen the cluster ready, so the probe will soon too;
-	// give it the ready timeout at most.
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+// stop ends the probe and waits until it has.
+func (p *tightProbe) stop() {
+	p.cancel()
+	<-p.done
+}
+
+// waitAtMost waits until the probe has seen the cluster ready, or bound
+// has passed; then it stops the probe.
+func (p *tightProbe) waitAtMost(bound time.Duration) {
+	t := time.NewTimer(bound)
+	defer t.Stop()
 	select {
-	case <-done:
-	case <-time.After(s.Env.Config.ReadyTimeout):
-		stopProbe()
-		<-done
+	case <-p.done:
+	case <-t.C:
 	}
-	if readyAt.IsZero() {
-		return fail("probing", fmt.Errorf("the tight probe never saw the cluster ready although the wait returned"))
-	}
-	r := Readiness{
-		TrulyReady:   readyAt.Sub(start),
-		WaitReturned: returned.Sub(start),
-		Probes:       probes,
-	}
-	r.Overhead = r.WaitReturned - r.TrulyReady
-	return r, nil
+	p.stop()
 }
