@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -22,6 +23,46 @@ func (o Offsets) Partitions() []int32 {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
+}
+
+// String renders o as "p0=175 p1=164", partitions in order, or "nothing".
+func (o Offsets) String() string {
+	if len(o) == 0 {
+		return "nothing"
+	}
+	var parts []string
+	for _, p := range o.Partitions() {
+		parts = append(parts, fmt.Sprintf("p%d=%d", p, o[p]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Diff fails, naming each partition, where o differs from want.
+func (o Offsets) Diff(want Offsets) error {
+	all := Offsets{}
+	for p := range o {
+		all[p] = 0
+	}
+	for p := range want {
+		all[p] = 0
+	}
+	var diffs []string
+	for _, p := range all.Partitions() {
+		g, gok := o[p]
+		w, wok := want[p]
+		switch {
+		case !gok:
+			diffs = append(diffs, fmt.Sprintf("partition %d: none, want %d", p, w))
+		case !wok:
+			diffs = append(diffs, fmt.Sprintf("partition %d: %d, want none", p, g))
+		case g != w:
+			diffs = append(diffs, fmt.Sprintf("partition %d: %d, want %d", p, g, w))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(diffs, "; "))
 }
 
 // EndOffsets returns the end offset (high watermark) of every partition of

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -233,10 +232,10 @@ func (p *persistence) commitHalf(c context.Context) (string, error) {
 	if rep.Committed, err = committedOffsets(c, p.s, rep.Group, rep.Topic); err != nil {
 		return "", err
 	}
-	if err := SameOffsets(rep.Committed, nonZero(p.half, p.start)); err != nil {
+	if err := rep.Committed.Diff(nonZero(p.half, p.start)); err != nil {
 		return "", fmt.Errorf("group %s after its commit: %w", rep.Group, err)
 	}
-	return fmt.Sprintf("group %s read %d records and committed %s", rep.Group, read, offsetsText(rep.Committed)), nil
+	return fmt.Sprintf("group %s read %d records and committed %s", rep.Group, read, rep.Committed), nil
 }
 
 func (p *persistence) offsetsKept(c context.Context) (string, error) {
@@ -244,10 +243,10 @@ func (p *persistence) offsetsKept(c context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := SameOffsets(got, p.rep.Committed); err != nil {
+	if err := got.Diff(p.rep.Committed); err != nil {
 		return "", fmt.Errorf("group %s's committed offsets did not survive down and up: %w", p.rep.Group, err)
 	}
-	return fmt.Sprintf("group %s still at %s", p.rep.Group, offsetsText(got)), nil
+	return fmt.Sprintf("group %s still at %s", p.rep.Group, got), nil
 }
 
 // consume reads the topic from from to the end offsets with group, after
@@ -263,7 +262,7 @@ func (p *persistence) consume(c context.Context, group string, from kio.Offsets)
 		if err != nil {
 			return nil, err
 		}
-		if err := SameOffsets(after, p.end); err != nil {
+		if err := after.Diff(p.end); err != nil {
 			return nil, fmt.Errorf("the topic's end offsets changed across down and up: %w", err)
 		}
 		var recs []verify.Record
@@ -335,7 +334,7 @@ func (p *persistence) dataGone(c context.Context) (string, error) {
 			return err
 		}
 		if len(got) > 0 {
-			return fmt.Errorf("group %s still has committed offsets %s after clean", rep.Group, offsetsText(got))
+			return fmt.Errorf("group %s still has committed offsets %s after clean", rep.Group, got)
 		}
 		return nil
 	})
@@ -380,53 +379,6 @@ func sumRange(from, until kio.Offsets) int64 {
 		}
 	}
 	return n
-}
-
-// SameOffsets fails, naming the partitions, when got and want differ.
-func SameOffsets(got, want kio.Offsets) error {
-	var diffs []string
-	for _, p := range partitionsOf(got, want) {
-		g, gok := got[p]
-		w, wok := want[p]
-		switch {
-		case !gok:
-			diffs = append(diffs, fmt.Sprintf("partition %d: none, want %d", p, w))
-		case !wok:
-			diffs = append(diffs, fmt.Sprintf("partition %d: %d, want none", p, g))
-		case g != w:
-			diffs = append(diffs, fmt.Sprintf("partition %d: %d, want %d", p, g, w))
-		}
-	}
-	if len(diffs) == 0 {
-		return nil
-	}
-	return errors.New(strings.Join(diffs, "; "))
-}
-
-func partitionsOf(ms ...kio.Offsets) []int32 {
-	seen := map[int32]bool{}
-	var out []int32
-	for _, m := range ms {
-		for p := range m {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
-func offsetsText(o kio.Offsets) string {
-	if len(o) == 0 {
-		return "nothing"
-	}
-	var parts []string
-	for _, p := range partitionsOf(o) {
-		parts = append(parts, fmt.Sprintf("p%d=%d", p, o[p]))
-	}
-	return strings.Join(parts, " ")
 }
 
 // CommitUpTo joins group on topic, reads every partition from the start up
