@@ -768,16 +768,6 @@ func parseJAAS(s string) (string, map[string]string, bool) {
 	return module, opts, true
 }
 
-func parseSwitch(v string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "true", "yes", "1":
-		return true, true
-	case "off", "false", "no", "0":
-		return false, true
-	}
-	return false, false
-}
-
 func parseMechanism(v string) (string, bool) {
 	m := strings.ToUpper(strings.TrimSpace(v))
 	for _, x := range SASLMechanisms {
