@@ -44,14 +44,11 @@ import (
 // least-backup; default uniform-bytes), and KAFKA_OUTPUT=json for the
 // report as JSON.
 func Bench(ctx context.Context) error {
-	o, err := bench.OptionsFromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
 	s, err := open(ctx)
 	if err != nil {
 		return err
 	}
+	o := bench.OptionsFrom(s.Env.Config)
 	out := io.Writer(os.Stdout)
 	asJSON := s.Env.Config.Output == "json"
 	if asJSON {

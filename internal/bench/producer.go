@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"kafkastack/internal/config"
 )
 
 // ProducerTuning are the producer options the bench sets on top of the
@@ -24,7 +26,7 @@ type ProducerTuning struct {
 	// blocks above it.
 	MaxBufferedRecords int `json:"max_buffered_records"`
 	// Partitioner picks the partition of each keyless record: one of
-	// Partitioners.
+	// config.Partitioners.
 	Partitioner string `json:"partitioner"`
 	// Idempotent keeps the idempotent producer (the stack's default); off,
 	// every participant runs without it.
@@ -34,39 +36,6 @@ type ProducerTuning struct {
 	// always keeps 5 (Kafka's limit for idempotence), and so do the peers.
 	MaxInFlight int `json:"max_in_flight"`
 }
-
-// The partitioners the bench knows, by the name KAFKA_BENCH_PARTITIONER
-// takes.
-const (
-	// PartitionerUniformBytes is franz-go's default: stay on a partition
-	// for 64 KiB, adaptively preferring the less loaded brokers.
-	PartitionerUniformBytes = "uniform-bytes"
-	// PartitionerRoundRobin gives each record the next partition.
-	PartitionerRoundRobin = "round-robin"
-	// PartitionerSticky stays on a partition for a whole batch.
-	PartitionerSticky = "sticky"
-	// PartitionerLeastBackup picks the partition with the fewest records
-	// buffered.
-	PartitionerLeastBackup = "least-backup"
-)
-
-// Partitioners lists the partitioner names.
-var Partitioners = []string{PartitionerUniformBytes, PartitionerRoundRobin, PartitionerSticky, PartitionerLeastBackup}
-
-// DefaultProducerTuning is the tuning `mage bench` uses: the winner of the
-// sweep on native zk described in the README.
-var DefaultProducerTuning = ProducerTuning{
-	Linger:             10 * time.Millisecond,
-	BatchMaxBytes:      1000000,
-	MaxBufferedRecords: 200000,
-	Partitioner:        PartitionerUniformBytes,
-	Idempotent:         true,
-	MaxInFlight:        5,
-}
-
-// maxIdempotentInFlight is Kafka's limit of produce requests in flight per
-// broker for an idempotent producer.
-const maxIdempotentInFlight = 5
 
 // Opts returns the kgo options of the tuning; zero fields keep kgo's
 // defaults.
@@ -82,11 +51,11 @@ func (t ProducerTuning) Opts() []kgo.Opt {
 		opts = append(opts, kgo.MaxBufferedRecords(t.MaxBufferedRecords))
 	}
 	switch t.Partitioner {
-	case PartitionerRoundRobin:
+	case config.PartitionerRoundRobin:
 		opts = append(opts, kgo.RecordPartitioner(kgo.RoundRobinPartitioner()))
-	case PartitionerSticky:
+	case config.PartitionerSticky:
 		opts = append(opts, kgo.RecordPartitioner(kgo.StickyPartitioner()))
-	case PartitionerLeastBackup:
+	case config.PartitionerLeastBackup:
 		opts = append(opts, kgo.RecordPartitioner(kgo.LeastBackupPartitioner()))
 	}
 	if !t.Idempotent {
@@ -102,7 +71,7 @@ func (t ProducerTuning) Opts() []kgo.Opt {
 // is held to.
 func (t ProducerTuning) InFlight() int {
 	if t.Idempotent || t.MaxInFlight <= 0 {
-		return maxIdempotentInFlight
+		return config.MaxIdempotentInFlight
 	}
 	return t.MaxInFlight
 }
@@ -121,7 +90,7 @@ func (t ProducerTuning) Durability() string {
 func (t ProducerTuning) Settings() string {
 	p := t.Partitioner
 	if p == "" {
-		p = PartitionerUniformBytes
+		p = config.PartitionerUniformBytes
 	}
 	return fmt.Sprintf("%s, linger %s, batch max %d B, max buffered %d records, partitioner %s",
 		t.Durability(), lingerText(t.Linger), t.BatchMaxBytes, t.MaxBufferedRecords, p)

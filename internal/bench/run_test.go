@@ -19,17 +19,14 @@ import (
 // readiness measurement.
 func TestRunOnTheEmbeddedRuntime(t *testing.T) {
 	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
-	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "embedded"})
+	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "embedded", "KAFKA_BENCH_RECORDS": "3000", "KAFKA_BENCH_ROUNDS": "1"})
 	var log bytes.Buffer
 	s, err := stack.OpenConfig(context.Background(), cfg, &log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Clean(context.Background()) })
-	o, err := OptionsFromEnv(env(map[string]string{"KAFKA_BENCH_RECORDS": "3000", "KAFKA_BENCH_ROUNDS": "1"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := OptionsFrom(cfg)
 	// A bound for a busy machine: the Java tools alone take a minute there.
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()

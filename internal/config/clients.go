@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 	"time"
 )
@@ -56,19 +56,15 @@ func ClientsFromEnv(getenv func(string) string) (Clients, error) {
 	if v := getenv("KAFKA_VALUE"); v != "" {
 		c.Value, c.ValueSet = v, true
 	}
-	if v := strings.TrimSpace(getenv("KAFKA_MAX_RECORDS")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("KAFKA_MAX_RECORDS=%q must be a whole number of at least 1", v)
-		}
-		c.MaxRecords = n
+	r := &reader{getenv: getenv}
+	if n, ok := r.atLeast("KAFKA_MAX_RECORDS", 1, math.MaxInt); ok {
+		c.MaxRecords = int(n)
 	}
-	if v := strings.TrimSpace(getenv("KAFKA_CONSUME_TIMEOUT")); v != "" {
-		d, err := parseDuration(v)
-		if err != nil || d <= 0 {
-			return c, fmt.Errorf("KAFKA_CONSUME_TIMEOUT=%q is not a positive duration (e.g. 5s)", v)
-		}
+	if d, ok := r.duration("KAFKA_CONSUME_TIMEOUT", false, "5s"); ok {
 		c.ConsumeTimeout = d
+	}
+	if !r.ok() {
+		return c, r.err
 	}
 	if v := strings.TrimSpace(getenv("KAFKA_TOPIC_CONFIGS")); v != "" {
 		c.TopicConfigs = map[string]string{}

@@ -5,6 +5,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,6 +86,12 @@ type Config struct {
 	// External holds the connection settings (TLS, SASL) of the external
 	// runtime; see external.go.
 	External External
+	// Bench is the bench's settings; see bench.go.
+	Bench Bench
+	// BindAddress is KAFKA_BIND_ADDRESS: the host address the compose
+	// runtime publishes its ports on. Empty means the compose file's
+	// (compose/.env, 127.0.0.1).
+	BindAddress string
 }
 
 // Defaults for the settings.
@@ -120,93 +128,12 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.Root, err = findRoot(getenv("KAFKASTACK_ROOT")); err != nil {
 		return nil, err
 	}
-	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_RUNTIME"))); v != "" {
-		c.Runtime = Runtime(v)
-		if !validRuntime(c.Runtime) {
-			return nil, fmt.Errorf("KAFKA_RUNTIME=%q is not a runtime; use one of auto, embedded, compose, native, external", v)
-		}
-	}
-	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_MODE"))); v != "" {
-		c.Mode = Mode(v)
-		if c.Mode != ModeZK && c.Mode != ModeKRaft {
-			return nil, fmt.Errorf("KAFKA_MODE=%q is not a mode; use zk or kraft", v)
-		}
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_BROKERS")); v != "" {
-		c.Brokers, err = ParseBrokers(v)
-		if err != nil {
-			return nil, fmt.Errorf("KAFKA_BROKERS: %w", err)
-		}
-		c.BrokersSet = true
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_READY_TIMEOUT")); v != "" {
-		d, err := parseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("KAFKA_READY_TIMEOUT=%q is not a positive duration (e.g. 90s, 2m)", v)
-		}
-		c.ReadyTimeout = d
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_PARTITIONS")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			return nil, fmt.Errorf("KAFKA_PARTITIONS=%q must be a whole number of at least 1", v)
-		}
-		c.Partitions = int32(n)
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_REPLICATION_FACTOR")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 32767 {
-			return nil, fmt.Errorf("KAFKA_REPLICATION_FACTOR=%q must be a whole number of at least 1", v)
-		}
-		c.ReplicationFactor = int16(n)
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_MIN_INSYNC_REPLICAS")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("KAFKA_MIN_INSYNC_REPLICAS=%q must be a whole number of at least 1", v)
-		}
-		c.MinInsyncReplicas = n
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_TOPIC")); v != "" {
-		c.Topic, c.TopicSet = v, true
-	}
-	if v := strings.TrimSpace(getenv("KAFKA_RECORDS")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("KAFKA_RECORDS=%q must be a whole number of at least 1", v)
-		}
-		c.Records = n
-	}
-	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_OUTPUT"))); v != "" {
-		if v != "table" && v != "json" {
-			return nil, fmt.Errorf("KAFKA_OUTPUT=%q is not an output; use table or json", v)
-		}
-		c.Output = v
-	}
-	// Unset, the default of 2 is lowered per topic to what its replication
-	// factor can meet; set explicitly above it, it is refused.
-	if strings.TrimSpace(getenv("KAFKA_MIN_INSYNC_REPLICAS")) != "" && c.MinInsyncReplicas > int(c.ReplicationFactor) {
-		return nil, fmt.Errorf("KAFKA_MIN_INSYNC_REPLICAS=%d is above KAFKA_REPLICATION_FACTOR=%d: no acks=all write could ever be acknowledged", c.MinInsyncReplicas, c.ReplicationFactor)
-	}
-	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_YES"))); v != "" {
-		switch v {
-		case "1", "true", "yes":
-			c.Yes = true
-		case "0", "false", "no":
-		default:
-			return nil, fmt.Errorf("KAFKA_YES=%q is not a yes or no; use 1 or 0", v)
-		}
-	}
-	c.RecordsSet = strings.TrimSpace(getenv("KAFKA_RECORDS")) != ""
-	if v := strings.ToLower(strings.TrimSpace(getenv("KAFKA_UI"))); v != "" {
-		switch v {
-		case "on", "1", "true", "yes":
-			c.UI = true
-		case "off", "0", "false", "no":
-			c.UI = false
-		default:
-			return nil, fmt.Errorf("KAFKA_UI=%q is not a switch; use on or off", v)
-		}
+	r := &reader{getenv: getenv}
+	c.readCluster(r)
+	c.readTopics(r)
+	c.readSwitches(r)
+	if !r.ok() {
+		return nil, r.err
 	}
 	c.KafkaHome = strings.TrimSpace(getenv("KAFKA_HOME"))
 	if c.Clients, err = ClientsFromEnv(getenv); err != nil {
@@ -215,10 +142,89 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.External, err = externalFromEnv(getenv); err != nil {
 		return nil, err
 	}
+	if c.Bench, err = BenchFromEnv(getenv); err != nil {
+		return nil, err
+	}
 	c.DataDir = filepath.Join(c.Root, ".data")
 	c.CacheDir = filepath.Join(c.Root, ".cache")
 	c.ComposeDir = filepath.Join(c.Root, "compose")
 	return c, nil
+}
+
+// readCluster reads where and how the cluster runs: KAFKA_RUNTIME,
+// KAFKA_MODE, KAFKA_BROKERS, KAFKA_READY_TIMEOUT and KAFKA_BIND_ADDRESS.
+func (c *Config) readCluster(r *reader) {
+	runtimes := make([]string, len(Runtimes))
+	for i, x := range Runtimes {
+		runtimes[i] = string(x)
+	}
+	if v, ok := r.oneOf("KAFKA_RUNTIME", runtimes, "a runtime; use one of auto, embedded, compose, native, external"); ok {
+		c.Runtime = Runtime(v)
+	}
+	if v, ok := r.oneOf("KAFKA_MODE", []string{string(ModeZK), string(ModeKRaft)}, "a mode; use zk or kraft"); ok {
+		c.Mode = Mode(v)
+	}
+	if v := r.str("KAFKA_BROKERS"); v != "" {
+		b, err := ParseBrokers(v)
+		if err != nil {
+			r.fail("KAFKA_BROKERS: %w", err)
+		}
+		c.Brokers, c.BrokersSet = b, err == nil
+	}
+	if d, ok := r.duration("KAFKA_READY_TIMEOUT", false, "90s, 2m"); ok {
+		c.ReadyTimeout = d
+	}
+	if v := r.str("KAFKA_BIND_ADDRESS"); v != "" {
+		if net.ParseIP(v) == nil {
+			r.fail("KAFKA_BIND_ADDRESS=%q is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)", v)
+		}
+		c.BindAddress = v
+	}
+}
+
+// readTopics reads the topic defaults and the records of a run:
+// KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS,
+// KAFKA_TOPIC and KAFKA_RECORDS.
+func (c *Config) readTopics(r *reader) {
+	if n, ok := r.atLeast("KAFKA_PARTITIONS", 1, 100000); ok {
+		c.Partitions = int32(n)
+	}
+	if n, ok := r.atLeast("KAFKA_REPLICATION_FACTOR", 1, 32767); ok {
+		c.ReplicationFactor = int16(n)
+	}
+	minISRSet := false
+	if n, ok := r.atLeast("KAFKA_MIN_INSYNC_REPLICAS", 1, math.MaxInt); ok {
+		c.MinInsyncReplicas, minISRSet = int(n), true
+	}
+	if v := r.str("KAFKA_TOPIC"); v != "" {
+		c.Topic, c.TopicSet = v, true
+	}
+	if n, ok := r.atLeast("KAFKA_RECORDS", 1, math.MaxInt); ok {
+		c.Records, c.RecordsSet = int(n), true
+	}
+	// Unset, the default of 2 is lowered per topic to what its replication
+	// factor can meet; set explicitly above it, it is refused.
+	if minISRSet && c.MinInsyncReplicas > int(c.ReplicationFactor) {
+		r.fail("KAFKA_MIN_INSYNC_REPLICAS=%d is above KAFKA_REPLICATION_FACTOR=%d: no acks=all write could ever be acknowledged", c.MinInsyncReplicas, c.ReplicationFactor)
+	}
+}
+
+// readSwitches reads KAFKA_OUTPUT, KAFKA_YES and KAFKA_UI.
+func (c *Config) readSwitches(r *reader) {
+	if v, ok := r.oneOf("KAFKA_OUTPUT", []string{"table", "json"}, "an output; use table or json"); ok {
+		c.Output = v
+	}
+	switch v := r.lower("KAFKA_YES"); v {
+	case "":
+	case "1", "true", "yes":
+		c.Yes = true
+	case "0", "false", "no":
+	default:
+		r.fail("KAFKA_YES=%q is not a yes or no; use 1 or 0", v)
+	}
+	if on, ok := r.onOff("KAFKA_UI"); ok {
+		c.UI = on
+	}
 }
 
 // ComposeFile is the compose file that holds the topology for the mode.
@@ -259,23 +265,6 @@ func ParseBrokers(s string) ([]string, error) {
 		return nil, errors.New("no broker given")
 	}
 	return out, nil
-}
-
-func validRuntime(r Runtime) bool {
-	for _, x := range Runtimes {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
-// parseDuration accepts Go durations and bare seconds.
-func parseDuration(v string) (time.Duration, error) {
-	if n, err := strconv.Atoi(v); err == nil {
-		return time.Duration(n) * time.Second, nil
-	}
-	return time.ParseDuration(v)
 }
 
 // findRoot returns the folder holding kafkastack's go.mod: the given one, or

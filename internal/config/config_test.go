@@ -97,6 +97,10 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"KAFKA_RECORDS", "-1"},
 		{"KAFKA_OUTPUT", "yaml"},
 		{"KAFKA_UI", "maybe"},
+		{"KAFKA_YES", "sure"},
+		{"KAFKA_PARTITIONS", "100001"},
+		{"KAFKA_BIND_ADDRESS", "localhost"},
+		{"KAFKA_BIND_ADDRESS", "127.0.0.1:9091"},
 	} {
 		_, err := load(t, map[string]string{tc.k: tc.v})
 		if err == nil {
@@ -105,6 +109,28 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), tc.k) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s=%s: error %q does not name the variable on one line", tc.k, tc.v, err)
+		}
+	}
+}
+
+func TestBindAddress(t *testing.T) {
+	c, err := load(t, map[string]string{})
+	if err != nil || c.BindAddress != "" {
+		t.Fatalf("unset: %q, %v", c.BindAddress, err)
+	}
+	for _, v := range []string{"0.0.0.0", " 192.168.1.20 ", "::1"} {
+		c, err := load(t, map[string]string{"KAFKA_BIND_ADDRESS": v})
+		if err != nil || c.BindAddress != strings.TrimSpace(v) {
+			t.Fatalf("KAFKA_BIND_ADDRESS=%q: %q, %v", v, c.BindAddress, err)
+		}
+	}
+}
+
+func TestYes(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "1": true, "YES": true, "true": true, "0": false, "no": false} {
+		c, err := load(t, map[string]string{"KAFKA_YES": v})
+		if err != nil || c.Yes != want {
+			t.Errorf("KAFKA_YES=%q: yes %v, err %v", v, c != nil && c.Yes, err)
 		}
 	}
 }

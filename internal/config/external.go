@@ -297,56 +297,76 @@ func externalFromEnv(getenv func(string) string) (External, error) {
 		}
 		e = props
 	}
-	set := func(setting, env string) { e.sources[setting] = env }
-
-	tlsExplicit := false
-	if v := strings.TrimSpace(getenv(EnvTLS)); v != "" {
-		on, ok := parseSwitch(v)
-		if !ok {
-			return External{}, fmt.Errorf("%s=%q is not a switch; use on or off", EnvTLS, v)
+	r := &reader{getenv: getenv}
+	for _, step := range []func(*reader) error{e.tlsFromEnv, e.saslFromEnv} {
+		if err := step(r); err != nil {
+			return External{}, err
 		}
-		e.TLS, tlsExplicit = on, true
-		set(SettingTLS, EnvTLS)
 	}
-	// The TLS files: each variable overrides the file, and names itself.
-	tlsVars := []struct {
-		env, setting string
-		dst          *string
-		isFile       bool
-	}{
-		{EnvTLSCAFile, SettingCAFile, &e.CAFile, true},
-		{EnvTLSCertFile, SettingCertFile, &e.CertFile, true},
-		{EnvTLSKeyFile, SettingKeyFile, &e.KeyFile, true},
-		{EnvTLSServerName, SettingServerName, &e.ServerName, false},
+	return e, nil
+}
+
+// tlsEnvFiles are the TLS variables that name a file or a name, each
+// overriding the properties file and naming itself in messages.
+var tlsEnvFiles = []struct {
+	env, setting string
+	isFile       bool
+}{
+	{EnvTLSCAFile, SettingCAFile, true},
+	{EnvTLSCertFile, SettingCertFile, true},
+	{EnvTLSKeyFile, SettingKeyFile, true},
+	{EnvTLSServerName, SettingServerName, false},
+}
+
+// tlsField is the field of e a Setting* name of tlsEnvFiles stands for.
+func (e *External) tlsField(setting string) *string {
+	switch setting {
+	case SettingCAFile:
+		return &e.CAFile
+	case SettingCertFile:
+		return &e.CertFile
+	case SettingKeyFile:
+		return &e.KeyFile
+	}
+	return &e.ServerName
+}
+
+// tlsFromEnv applies KAFKA_TLS and the KAFKA_TLS_* variables over what the
+// properties file said: a TLS variable turns TLS on, KAFKA_TLS=off turns
+// the file's TLS off, and both at once is an error.
+func (e *External) tlsFromEnv(r *reader) error {
+	on, tlsExplicit := r.onOff(EnvTLS)
+	if tlsExplicit {
+		e.TLS = on
+		e.sources[SettingTLS] = EnvTLS
 	}
 	var tlsEnvSet []string
-	for _, tv := range tlsVars {
-		v := strings.TrimSpace(getenv(tv.env))
+	for _, tv := range tlsEnvFiles {
+		v := r.str(tv.env)
 		if v == "" {
 			continue
 		}
 		if tv.isFile {
 			if err := checkFile(v); err != nil {
-				return External{}, fmt.Errorf("%s=%s: %w", tv.env, v, err)
+				r.fail("%s=%s: %w", tv.env, v, err)
 			}
 		}
-		*tv.dst = v
-		set(tv.setting, tv.env)
+		*e.tlsField(tv.setting) = v
+		e.sources[tv.setting] = tv.env
 		tlsEnvSet = append(tlsEnvSet, tv.env)
 	}
-	if v := strings.TrimSpace(getenv(EnvTLSInsecureSkipVerify)); v != "" {
-		on, ok := parseSwitch(v)
-		if !ok {
-			return External{}, fmt.Errorf("%s=%q is not a switch; use on or off", EnvTLSInsecureSkipVerify, v)
-		}
+	if on, ok := r.onOff(EnvTLSInsecureSkipVerify); ok {
 		e.InsecureSkipVerify = on
 		if on {
 			tlsEnvSet = append(tlsEnvSet, EnvTLSInsecureSkipVerify)
 		}
 	}
+	if !r.ok() {
+		return r.err
+	}
 	switch {
 	case tlsExplicit && !e.TLS && len(tlsEnvSet) > 0:
-		return External{}, fmt.Errorf("%s=off but %s is set; drop one of them", EnvTLS, tlsEnvSet[0])
+		return fmt.Errorf("%s=off but %s is set; drop one of them", EnvTLS, tlsEnvSet[0])
 	case tlsExplicit && !e.TLS:
 		// TLS off from the environment wins over the file's TLS settings.
 		e.CAFile, e.CertFile, e.KeyFile, e.ServerName = "", "", "", ""
@@ -356,45 +376,47 @@ func externalFromEnv(getenv func(string) string) (External, error) {
 	}
 	if (e.CertFile == "") != (e.KeyFile == "") {
 		if e.CertFile == "" {
-			return External{}, fmt.Errorf("%s is set without a client certificate; set %s too", e.Source(SettingKeyFile), EnvTLSCertFile)
+			return fmt.Errorf("%s is set without a client certificate; set %s too", e.Source(SettingKeyFile), EnvTLSCertFile)
 		}
-		return External{}, fmt.Errorf("%s is set without its key; set %s too", e.Source(SettingCertFile), EnvTLSKeyFile)
+		return fmt.Errorf("%s is set without its key; set %s too", e.Source(SettingCertFile), EnvTLSKeyFile)
 	}
+	return nil
+}
 
-	if v := strings.TrimSpace(getenv(EnvSASLMechanism)); v != "" {
+// saslFromEnv applies the KAFKA_SASL_* variables over what the properties
+// file said, and checks that a mechanism comes with a user and a password
+// and that credentials come with a mechanism.
+func (e *External) saslFromEnv(r *reader) error {
+	if v := r.str(EnvSASLMechanism); v != "" {
 		m, ok := parseMechanism(v)
 		if !ok {
-			return External{}, fmt.Errorf("%s=%q is not a mechanism; use one of %s", EnvSASLMechanism, v, strings.Join(SASLMechanisms, ", "))
+			return fmt.Errorf("%s=%q is not a mechanism; use one of %s", EnvSASLMechanism, v, strings.Join(SASLMechanisms, ", "))
 		}
 		e.SASLMechanism = m
-		set(SettingSASL, EnvSASLMechanism)
+		e.sources[SettingSASL] = EnvSASLMechanism
 	}
-	if v := getenv(EnvSASLUsername); strings.TrimSpace(v) != "" {
-		e.SASLUsername = strings.TrimSpace(v)
-		set(SettingUsername, EnvSASLUsername)
+	if v := r.str(EnvSASLUsername); v != "" {
+		e.SASLUsername = v
+		e.sources[SettingUsername] = EnvSASLUsername
 	}
 	// The password is taken as given: spaces may be part of it.
-	if v := getenv(EnvSASLPassword); v != "" {
+	if v := r.getenv(EnvSASLPassword); v != "" {
 		e.SASLPassword = Secret(v)
-		set(SettingPassword, EnvSASLPassword)
+		e.sources[SettingPassword] = EnvSASLPassword
 	}
-	if e.SASLMechanism == "" {
-		if e.SASLUsername != "" || e.SASLPassword != "" {
-			which := EnvSASLUsername
-			if e.SASLUsername == "" {
-				which = EnvSASLPassword
-			}
-			return External{}, fmt.Errorf("%s is set but %s is not; set it to one of %s", which, EnvSASLMechanism, strings.Join(SASLMechanisms, ", "))
-		}
-	} else {
+	switch {
+	case e.SASLMechanism == "" && (e.SASLUsername != "" || e.SASLPassword != ""):
+		which := EnvSASLUsername
 		if e.SASLUsername == "" {
-			return External{}, fmt.Errorf("%s=%s needs a user name; set %s", e.Source(SettingSASL), e.SASLMechanism, EnvSASLUsername)
+			which = EnvSASLPassword
 		}
-		if e.SASLPassword == "" {
-			return External{}, fmt.Errorf("%s=%s needs a password; set %s", e.Source(SettingSASL), e.SASLMechanism, EnvSASLPassword)
-		}
+		return fmt.Errorf("%s is set but %s is not; set it to one of %s", which, EnvSASLMechanism, strings.Join(SASLMechanisms, ", "))
+	case e.SASLMechanism != "" && e.SASLUsername == "":
+		return fmt.Errorf("%s=%s needs a user name; set %s", e.Source(SettingSASL), e.SASLMechanism, EnvSASLUsername)
+	case e.SASLMechanism != "" && e.SASLPassword == "":
+		return fmt.Errorf("%s=%s needs a password; set %s", e.Source(SettingSASL), e.SASLMechanism, EnvSASLPassword)
 	}
-	return e, nil
+	return nil
 }
 
 // ReadClientProperties reads a Java client.properties file into External
@@ -410,37 +432,84 @@ func externalFromEnv(getenv func(string) string) (External, error) {
 // supported (a JKS or PKCS12 store, GSSAPI, an encrypted key); the error
 // never shows a password or the JAAS line.
 func ReadClientProperties(path string) (External, error) {
-	e := External{PropertiesFile: path, sources: map[string]string{}}
-	fail := func(format string, args ...any) (External, error) {
-		return External{}, fmt.Errorf("%s=%s: %s", EnvClientProperties, path, fmt.Sprintf(format, args...))
+	p, err := openProperties(path)
+	if err != nil {
+		return External{}, err
 	}
+	e := External{PropertiesFile: path, sources: map[string]string{}}
+	wantTLS, wantSASL, err := p.security(&e)
+	if err != nil {
+		return External{}, err
+	}
+	steps := []func(*External) error{p.bootstrap}
+	if wantTLS {
+		steps = append(steps, p.trustStore, p.keyStore, p.hostnameVerify, p.checkTLSFiles)
+	}
+	if wantSASL {
+		steps = append(steps, p.sasl)
+	}
+	for _, step := range steps {
+		if err := step(&e); err != nil {
+			return External{}, err
+		}
+	}
+	return e, nil
+}
+
+// propertiesFile is a read client.properties file: its values, the line of
+// each key, and where it is (relative paths in it are from its folder).
+type propertiesFile struct {
+	path  string
+	props map[string]string
+	lines map[string]int
+}
+
+// openProperties reads the file at path.
+func openProperties(path string) (*propertiesFile, error) {
+	p := &propertiesFile{path: path}
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return fail("no such file")
+			return nil, p.fail("no such file")
 		}
-		return fail("%v", err)
+		return nil, p.fail("%v", err)
 	}
 	defer f.Close()
-	props, lines, err := parseProperties(f)
-	if err != nil {
-		return fail("%v", err)
+	if p.props, p.lines, err = parseProperties(f); err != nil {
+		return nil, p.fail("%v", err)
 	}
-	at := func(key string) string { return fmt.Sprintf("line %d: %s", lines[key], key) }
-	from := func(key string) string {
-		return fmt.Sprintf("%s in %s", key, filepath.Base(path))
-	}
-	dir := filepath.Dir(path)
-	resolve := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, p)
-	}
+	return p, nil
+}
 
-	// Which of TLS and SASL the file asks for.
-	proto := strings.ToUpper(strings.TrimSpace(props["security.protocol"]))
-	var wantTLS, wantSASL bool
+// fail is an error naming KAFKA_CLIENT_PROPERTIES and the file.
+func (p *propertiesFile) fail(format string, args ...any) error {
+	return fmt.Errorf("%s=%s: %s", EnvClientProperties, p.path, fmt.Sprintf(format, args...))
+}
+
+// at names a key and its line, for messages.
+func (p *propertiesFile) at(key string) string { return fmt.Sprintf("line %d: %s", p.lines[key], key) }
+
+// from names a key of the file, for External.Source.
+func (p *propertiesFile) from(key string) string {
+	return fmt.Sprintf("%s in %s", key, filepath.Base(p.path))
+}
+
+// value is a key's value, trimmed.
+func (p *propertiesFile) value(key string) string { return strings.TrimSpace(p.props[key]) }
+
+// location is a key's path, from the file's folder when relative.
+func (p *propertiesFile) location(key string) string {
+	loc := p.value(key)
+	if loc == "" || filepath.IsAbs(loc) {
+		return loc
+	}
+	return filepath.Join(filepath.Dir(p.path), loc)
+}
+
+// security reads which of TLS and SASL the file asks for: from
+// security.protocol, else from the TLS and SASL keys present.
+func (p *propertiesFile) security(e *External) (wantTLS, wantSASL bool, err error) {
+	proto := strings.ToUpper(p.value("security.protocol"))
 	switch proto {
 	case "PLAINTEXT":
 	case "SSL":
@@ -450,144 +519,187 @@ func ReadClientProperties(path string) (External, error) {
 	case "SASL_SSL":
 		wantTLS, wantSASL = true, true
 	case "":
-		for _, k := range []string{"ssl.truststore.location", "ssl.ca.location", "ssl.keystore.location", "ssl.certificate.location"} {
-			if props[k] != "" {
-				wantTLS = true
-			}
-		}
-		for _, k := range []string{"sasl.mechanism", "sasl.mechanisms", "sasl.jaas.config", "sasl.username"} {
-			if props[k] != "" {
-				wantSASL = true
-			}
-		}
+		wantTLS = p.anySet("ssl.truststore.location", "ssl.ca.location", "ssl.keystore.location", "ssl.certificate.location")
+		wantSASL = p.anySet("sasl.mechanism", "sasl.mechanisms", "sasl.jaas.config", "sasl.username")
 	default:
-		return fail("%s=%s is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL", at("security.protocol"), props["security.protocol"])
+		return false, false, p.fail("%s=%s is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL", p.at("security.protocol"), p.props["security.protocol"])
 	}
 	if proto != "" {
-		e.sources[SettingTLS] = from("security.protocol")
+		e.sources[SettingTLS] = p.from("security.protocol")
 	}
 	e.TLS = wantTLS
+	return wantTLS, wantSASL, nil
+}
 
-	if v := strings.TrimSpace(props["bootstrap.servers"]); v != "" {
-		b, err := ParseBrokers(v)
-		if err != nil {
-			return fail("%s: %v", at("bootstrap.servers"), err)
-		}
-		e.Brokers = b
-		e.sources[SettingBrokers] = from("bootstrap.servers")
-	}
-
-	if wantTLS {
-		if loc := strings.TrimSpace(props["ssl.truststore.location"]); loc != "" {
-			typ := strings.ToUpper(strings.TrimSpace(props["ssl.truststore.type"]))
-			if typ != "PEM" && !(typ == "" && pemName(loc)) {
-				if typ == "" {
-					typ = "JKS (the default type)"
-				}
-				return fail("%s is a %s truststore; only PEM is read here: export the CA with `keytool -exportcert -rfc` and set ssl.truststore.type=PEM (or set %s)", at("ssl.truststore.location"), typ, EnvTLSCAFile)
-			}
-			e.CAFile = resolve(loc)
-			e.sources[SettingCAFile] = from("ssl.truststore.location")
-		}
-		if loc := strings.TrimSpace(props["ssl.ca.location"]); loc != "" && e.CAFile == "" {
-			e.CAFile = resolve(loc)
-			e.sources[SettingCAFile] = from("ssl.ca.location")
-		}
-		if props["ssl.truststore.certificates"] != "" && e.CAFile == "" {
-			return fail("%s (inline certificates) is not supported; put the CA in a PEM file and set ssl.truststore.location with ssl.truststore.type=PEM", at("ssl.truststore.certificates"))
-		}
-		if loc := strings.TrimSpace(props["ssl.keystore.location"]); loc != "" {
-			typ := strings.ToUpper(strings.TrimSpace(props["ssl.keystore.type"]))
-			if typ != "PEM" && !(typ == "" && pemName(loc)) {
-				if typ == "" {
-					typ = "JKS (the default type)"
-				}
-				return fail("%s is a %s keystore; only PEM (certificate and key in one file) is read here, or set %s and %s", at("ssl.keystore.location"), typ, EnvTLSCertFile, EnvTLSKeyFile)
-			}
-			if props["ssl.key.password"] != "" || props["ssl.keystore.password"] != "" {
-				return fail("%s: encrypted keys are not supported; use an unencrypted PEM key", at("ssl.keystore.location"))
-			}
-			e.CertFile, e.KeyFile = resolve(loc), resolve(loc)
-			e.sources[SettingCertFile] = from("ssl.keystore.location")
-			e.sources[SettingKeyFile] = from("ssl.keystore.location")
-		}
-		if loc := strings.TrimSpace(props["ssl.certificate.location"]); loc != "" && e.CertFile == "" {
-			e.CertFile = resolve(loc)
-			e.sources[SettingCertFile] = from("ssl.certificate.location")
-		}
-		if loc := strings.TrimSpace(props["ssl.key.location"]); loc != "" && e.KeyFile == "" {
-			e.KeyFile = resolve(loc)
-			e.sources[SettingKeyFile] = from("ssl.key.location")
-		}
-		if alg, ok := props["ssl.endpoint.identification.algorithm"]; ok {
-			switch strings.ToLower(strings.TrimSpace(alg)) {
-			case "", "none":
-				e.SkipHostnameVerify = true
-			case "https":
-			default:
-				return fail("%s=%s is not https or empty", at("ssl.endpoint.identification.algorithm"), alg)
-			}
-		}
-		for _, s := range []struct{ setting, file string }{{SettingCAFile, e.CAFile}, {SettingCertFile, e.CertFile}, {SettingKeyFile, e.KeyFile}} {
-			if s.file == "" {
-				continue
-			}
-			if err := checkFile(s.file); err != nil {
-				return fail("%s=%s: %v", e.sources[s.setting], s.file, err)
-			}
+// anySet reports whether any of keys has a value.
+func (p *propertiesFile) anySet(keys ...string) bool {
+	for _, k := range keys {
+		if p.props[k] != "" {
+			return true
 		}
 	}
+	return false
+}
 
-	if wantSASL {
-		mechKey := "sasl.mechanism"
-		mech := strings.TrimSpace(props[mechKey])
-		if mech == "" && props["sasl.mechanisms"] != "" {
-			mechKey = "sasl.mechanisms"
-			mech = strings.TrimSpace(props[mechKey])
+// bootstrap reads bootstrap.servers.
+func (p *propertiesFile) bootstrap(e *External) error {
+	v := p.value("bootstrap.servers")
+	if v == "" {
+		return nil
+	}
+	b, err := ParseBrokers(v)
+	if err != nil {
+		return p.fail("%s: %v", p.at("bootstrap.servers"), err)
+	}
+	e.Brokers = b
+	e.sources[SettingBrokers] = p.from("bootstrap.servers")
+	return nil
+}
+
+// pemStore checks that the store at key is PEM: by its type key, or, with
+// no type, by its file name. It returns the type it found otherwise.
+func (p *propertiesFile) pemStore(key, typeKey string) (string, bool) {
+	typ := strings.ToUpper(p.value(typeKey))
+	if typ == "PEM" || (typ == "" && pemName(p.value(key))) {
+		return "", true
+	}
+	if typ == "" {
+		typ = "JKS (the default type)"
+	}
+	return typ, false
+}
+
+// trustStore reads the CA file: ssl.truststore.location (PEM), else
+// librdkafka's ssl.ca.location.
+func (p *propertiesFile) trustStore(e *External) error {
+	if loc := p.location("ssl.truststore.location"); loc != "" {
+		if typ, ok := p.pemStore("ssl.truststore.location", "ssl.truststore.type"); !ok {
+			return p.fail("%s is a %s truststore; only PEM is read here: export the CA with `keytool -exportcert -rfc` and set ssl.truststore.type=PEM (or set %s)", p.at("ssl.truststore.location"), typ, EnvTLSCAFile)
 		}
-		user, pass := strings.TrimSpace(props["sasl.username"]), props["sasl.password"]
-		userFrom, passFrom := from("sasl.username"), from("sasl.password")
-		module := ""
-		if jaas := props["sasl.jaas.config"]; strings.TrimSpace(jaas) != "" {
-			var opts map[string]string
-			var ok bool
-			module, opts, ok = parseJAAS(jaas)
-			if !ok {
-				// The line holds the password: never echo it.
-				return fail("line %d: sasl.jaas.config is not `<LoginModule> required username=\"...\" password=\"...\";`", lines["sasl.jaas.config"])
-			}
-			if u, ok := opts["username"]; ok {
-				user, userFrom = u, from("sasl.jaas.config")
-			}
-			if p, ok := opts["password"]; ok {
-				pass, passFrom = p, from("sasl.jaas.config")
-			}
+		e.CAFile = loc
+		e.sources[SettingCAFile] = p.from("ssl.truststore.location")
+	}
+	if loc := p.location("ssl.ca.location"); loc != "" && e.CAFile == "" {
+		e.CAFile = loc
+		e.sources[SettingCAFile] = p.from("ssl.ca.location")
+	}
+	if p.props["ssl.truststore.certificates"] != "" && e.CAFile == "" {
+		return p.fail("%s (inline certificates) is not supported; put the CA in a PEM file and set ssl.truststore.location with ssl.truststore.type=PEM", p.at("ssl.truststore.certificates"))
+	}
+	return nil
+}
+
+// keyStore reads the client certificate and key: ssl.keystore.location
+// (PEM, both in one unencrypted file), else librdkafka's
+// ssl.certificate.location and ssl.key.location.
+func (p *propertiesFile) keyStore(e *External) error {
+	if loc := p.location("ssl.keystore.location"); loc != "" {
+		if typ, ok := p.pemStore("ssl.keystore.location", "ssl.keystore.type"); !ok {
+			return p.fail("%s is a %s keystore; only PEM (certificate and key in one file) is read here, or set %s and %s", p.at("ssl.keystore.location"), typ, EnvTLSCertFile, EnvTLSKeyFile)
 		}
-		if mech == "" {
-			if strings.HasSuffix(module, ".PlainLoginModule") {
-				mech = SASLPlain
-			} else {
-				return fail("security.protocol asks for SASL but sasl.mechanism is not set; set it to one of %s", strings.Join(SASLMechanisms, ", "))
-			}
-		} else {
-			m, ok := parseMechanism(mech)
-			if !ok {
-				return fail("%s=%s is not supported; use one of %s", at(mechKey), mech, strings.Join(SASLMechanisms, ", "))
-			}
-			mech = m
+		if p.props["ssl.key.password"] != "" || p.props["ssl.keystore.password"] != "" {
+			return p.fail("%s: encrypted keys are not supported; use an unencrypted PEM key", p.at("ssl.keystore.location"))
 		}
-		e.SASLMechanism = mech
-		e.SASLUsername = user
-		e.SASLPassword = Secret(pass)
-		e.sources[SettingSASL] = from(mechKey)
-		if user != "" {
-			e.sources[SettingUsername] = userFrom
+		e.CertFile, e.KeyFile = loc, loc
+		e.sources[SettingCertFile] = p.from("ssl.keystore.location")
+		e.sources[SettingKeyFile] = p.from("ssl.keystore.location")
+	}
+	if loc := p.location("ssl.certificate.location"); loc != "" && e.CertFile == "" {
+		e.CertFile = loc
+		e.sources[SettingCertFile] = p.from("ssl.certificate.location")
+	}
+	if loc := p.location("ssl.key.location"); loc != "" && e.KeyFile == "" {
+		e.KeyFile = loc
+		e.sources[SettingKeyFile] = p.from("ssl.key.location")
+	}
+	return nil
+}
+
+// hostnameVerify reads ssl.endpoint.identification.algorithm: empty (or
+// none) checks the chain but not the host name; https is the default.
+func (p *propertiesFile) hostnameVerify(e *External) error {
+	alg, ok := p.props["ssl.endpoint.identification.algorithm"]
+	if !ok {
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(alg)) {
+	case "", "none":
+		e.SkipHostnameVerify = true
+	case "https":
+	default:
+		return p.fail("%s=%s is not https or empty", p.at("ssl.endpoint.identification.algorithm"), alg)
+	}
+	return nil
+}
+
+// checkTLSFiles fails when a TLS file the properties name is not there.
+func (p *propertiesFile) checkTLSFiles(e *External) error {
+	for _, s := range []struct{ setting, file string }{{SettingCAFile, e.CAFile}, {SettingCertFile, e.CertFile}, {SettingKeyFile, e.KeyFile}} {
+		if s.file == "" {
+			continue
 		}
-		if pass != "" {
-			e.sources[SettingPassword] = passFrom
+		if err := checkFile(s.file); err != nil {
+			return p.fail("%s=%s: %v", e.sources[s.setting], s.file, err)
 		}
 	}
-	return e, nil
+	return nil
+}
+
+// sasl reads the mechanism (sasl.mechanism, or librdkafka's
+// sasl.mechanisms; PLAIN from a PlainLoginModule) and the credentials
+// (sasl.username and sasl.password, overridden by sasl.jaas.config).
+func (p *propertiesFile) sasl(e *External) error {
+	mechKey := "sasl.mechanism"
+	if p.value(mechKey) == "" && p.props["sasl.mechanisms"] != "" {
+		mechKey = "sasl.mechanisms"
+	}
+	user, pass := p.value("sasl.username"), p.props["sasl.password"]
+	userFrom, passFrom := p.from("sasl.username"), p.from("sasl.password")
+	module := ""
+	if jaas := p.props["sasl.jaas.config"]; strings.TrimSpace(jaas) != "" {
+		var opts map[string]string
+		var ok bool
+		if module, opts, ok = parseJAAS(jaas); !ok {
+			// The line holds the password: never echo it.
+			return p.fail("line %d: sasl.jaas.config is not `<LoginModule> required username=\"...\" password=\"...\";`", p.lines["sasl.jaas.config"])
+		}
+		if u, ok := opts["username"]; ok {
+			user, userFrom = u, p.from("sasl.jaas.config")
+		}
+		if pw, ok := opts["password"]; ok {
+			pass, passFrom = pw, p.from("sasl.jaas.config")
+		}
+	}
+	mech, err := p.mechanism(mechKey, module)
+	if err != nil {
+		return err
+	}
+	e.SASLMechanism, e.SASLUsername, e.SASLPassword = mech, user, Secret(pass)
+	e.sources[SettingSASL] = p.from(mechKey)
+	if user != "" {
+		e.sources[SettingUsername] = userFrom
+	}
+	if pass != "" {
+		e.sources[SettingPassword] = passFrom
+	}
+	return nil
+}
+
+// mechanism is the SASL mechanism at mechKey, or PLAIN when the key is
+// unset and the JAAS login module is PLAIN's.
+func (p *propertiesFile) mechanism(mechKey, module string) (string, error) {
+	mech := p.value(mechKey)
+	if mech == "" {
+		if strings.HasSuffix(module, ".PlainLoginModule") {
+			return SASLPlain, nil
+		}
+		return "", p.fail("security.protocol asks for SASL but sasl.mechanism is not set; set it to one of %s", strings.Join(SASLMechanisms, ", "))
+	}
+	m, ok := parseMechanism(mech)
+	if !ok {
+		return "", p.fail("%s=%s is not supported; use one of %s", p.at(mechKey), mech, strings.Join(SASLMechanisms, ", "))
+	}
+	return m, nil
 }
 
 // parseProperties reads the Java properties format: key=value, key: value
@@ -766,16 +878,6 @@ func parseJAAS(s string) (string, map[string]string, bool) {
 		rest = strings.TrimLeft(rest, " \t")
 	}
 	return module, opts, true
-}
-
-func parseSwitch(v string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "true", "yes", "1":
-		return true, true
-	case "off", "false", "no", "0":
-		return false, true
-	}
-	return false, false
 }
 
 func parseMechanism(v string) (string, bool) {

@@ -260,6 +260,30 @@ ssl.ca.location=ignored-because-plaintext.pem
 	if !e.TLS || e.SASL() || e.CertFile != filepath.Join(dir, "client.pem") || e.KeyFile != e.CertFile {
 		t.Fatalf("PEM keystore: %v", e)
 	}
+	// librdkafka's certificate and key files; the truststore wins over
+	// ssl.ca.location; https keeps the host name check.
+	writeFile(t, dir, "client.key", "x")
+	e, err = ReadClientProperties(writeFile(t, dir, "e.properties", "ssl.certificate.location=client.pem\nssl.key.location=client.key\n"+
+		"ssl.truststore.location=ca.crt\nssl.ca.location=other.pem\nssl.endpoint.identification.algorithm=HTTPS\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.TLS || e.CertFile != filepath.Join(dir, "client.pem") || e.KeyFile != filepath.Join(dir, "client.key") || e.CAFile != filepath.Join(dir, "ca.crt") || e.SkipHostnameVerify {
+		t.Fatalf("certificate and key files: %v", e)
+	}
+	if e.Source(SettingKeyFile) != "ssl.key.location in e.properties" || e.Source(SettingCAFile) != "ssl.truststore.location in e.properties" || e.Source(SettingTLS) != EnvTLS {
+		t.Fatalf("sources: key %q, CA %q, TLS %q", e.Source(SettingKeyFile), e.Source(SettingCAFile), e.Source(SettingTLS))
+	}
+	// The JAAS line's credentials win over sasl.username and sasl.password,
+	// and the messages name it.
+	e, err = ReadClientProperties(writeFile(t, dir, "f.properties", "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.username=x\nsasl.password=y\n"+
+		"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"dora\" password=\"z\";\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.SASLUsername != "dora" || e.SASLPassword.Reveal() != "z" || e.Source(SettingUsername) != "sasl.jaas.config in f.properties" || e.Source(SettingSASL) != "sasl.mechanism in f.properties" {
+		t.Fatalf("JAAS over the keys: %v, user from %q", e, e.Source(SettingUsername))
+	}
 	e, err = ReadClientProperties(writeFile(t, dir, "d.properties", "security.protocol=PLAINTEXT\nsasl.mechanism=PLAIN\n"))
 	if err != nil || e.TLS || e.SASL() {
 		t.Fatalf("PLAINTEXT: %v %v", e, err)
@@ -279,6 +303,12 @@ func TestClientPropertiesErrors(t *testing.T) {
 		{"security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=PlainLoginModule required username=\"a\" password=\"" + testPassword + ";\n", "line 3: sasl.jaas.config is not"},
 		{"bootstrap.servers=kafka-without-port\n", "line 1: bootstrap.servers: \"kafka-without-port\" is not host:port"},
 		{"key=\\u12\n", "line 1: key: a \\u escape needs four hex digits"},
+		{"security.protocol=SSL\nssl.keystore.location=client.p12\nssl.keystore.type=PKCS12\n", "line 2: ssl.keystore.location is a PKCS12 keystore; only PEM"},
+		{"security.protocol=SSL\nssl.keystore.location=client.jks\n", "line 2: ssl.keystore.location is a JKS (the default type) keystore"},
+		{"security.protocol=SSL\nssl.keystore.location=client.pem\nssl.key.password=" + testPassword + "\n", "line 2: ssl.keystore.location: encrypted keys are not supported"},
+		{"security.protocol=SSL\nssl.truststore.certificates=-----BEGIN CERTIFICATE-----\n", "line 2: ssl.truststore.certificates (inline certificates) is not supported"},
+		{"security.protocol=SSL\nssl.endpoint.identification.algorithm=ldap\n", "line 2: ssl.endpoint.identification.algorithm=ldap is not https or empty"},
+		{"ssl.certificate.location=missing.crt\nssl.key.location=missing.key\n", "ssl.certificate.location in x.properties=" + filepath.Join(dir, "missing.crt") + ": no such file"},
 	}
 	for i, tc := range cases {
 		p := writeFile(t, dir, "x.properties", tc.body)

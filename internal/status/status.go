@@ -7,9 +7,12 @@
 package status
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,7 +138,7 @@ func Gather(ctx context.Context, adm *kadm.Client, o Options) (*Report, error) {
 		}
 		r.Brokers = append(r.Brokers, br)
 	}
-	sort.Slice(r.Brokers, func(i, j int) bool { return r.Brokers[i].ID < r.Brokers[j].ID })
+	slices.SortFunc(r.Brokers, func(a, b Broker) int { return cmp.Compare(a.ID, b.ID) })
 
 	var names []string
 	shown := map[string]bool{}
@@ -153,8 +156,8 @@ func Gather(ctx context.Context, adm *kadm.Client, o Options) (*Report, error) {
 		names = append(names, name)
 		shown[name] = true
 	}
-	sort.Slice(r.Topics, func(i, j int) bool { return r.Topics[i].Name < r.Topics[j].Name })
-	sort.Strings(names)
+	slices.SortFunc(r.Topics, func(a, b Topic) int { return cmp.Compare(a.Name, b.Name) })
+	slices.Sort(names)
 
 	if len(names) > 0 {
 		r.minISR(ctx, adm, names, md)
@@ -193,9 +196,7 @@ func (r *Report) topic(name string) *Topic {
 func summarizePartitions(ps kadm.PartitionDetails) (n, rf, under, offline int) {
 	for _, p := range ps {
 		n++
-		if len(p.Replicas) > rf {
-			rf = len(p.Replicas)
-		}
+		rf = max(rf, len(p.Replicas))
 		if len(p.ISR) < len(p.Replicas) {
 			under++
 		}
@@ -243,11 +244,7 @@ func (r *Report) minISR(ctx context.Context, adm *kadm.Client, names []string, m
 	if len(missing) == 0 || len(md.Brokers) == 0 {
 		return
 	}
-	// The broker default: ask one broker (the controller when known).
-	id := md.Brokers[0].NodeID
-	if md.Controller >= 0 {
-		id = md.Controller
-	}
+	id := defaultsBroker(md)
 	bcs, err := adm.DescribeBrokerConfigs(ctx, id)
 	if err != nil {
 		r.warnf("broker %d configs: %v", id, err)
@@ -269,6 +266,16 @@ func (r *Report) minISR(ctx context.Context, adm *kadm.Client, names []string, m
 	}
 }
 
+// defaultsBroker is the broker asked for the broker defaults: the
+// controller when known, else the first broker listed. md lists at least
+// one broker.
+func defaultsBroker(md kadm.Metadata) int32 {
+	if md.Controller >= 0 {
+		return md.Controller
+	}
+	return md.Brokers[0].NodeID
+}
+
 // records sums end minus start offsets per topic.
 func (r *Report) records(ctx context.Context, adm *kadm.Client, names []string) {
 	starts, err := adm.ListStartOffsets(ctx, names...)
@@ -282,21 +289,25 @@ func (r *Report) records(ctx context.Context, adm *kadm.Client, names []string) 
 		return
 	}
 	for _, name := range names {
-		t := r.topic(name)
-		var sum int64
-		ok := true
-		for p, end := range ends[name] {
-			start, found := starts.Lookup(name, p)
-			if end.Err != nil || !found || start.Err != nil {
-				ok = false
-				break
-			}
-			sum += end.Offset - start.Offset
-		}
-		if ok && len(ends[name]) > 0 {
-			t.Records = &sum
+		if sum, ok := recordCount(starts, ends, name); ok {
+			r.topic(name).Records = &sum
 		}
 	}
+}
+
+// recordCount is the records a topic holds: the sum over its partitions of
+// end minus start offset. It is unknown (false) when a partition's offsets
+// could not be listed, and when no partition was listed at all.
+func recordCount(starts, ends kadm.ListedOffsets, name string) (int64, bool) {
+	var sum int64
+	for p, end := range ends[name] {
+		start, found := starts.Lookup(name, p)
+		if end.Err != nil || !found || start.Err != nil {
+			return 0, false
+		}
+		sum += end.Offset - start.Offset
+	}
+	return sum, len(ends[name]) > 0
 }
 
 // sizes reads the leader replicas' sizes from DescribeLogDirs; a broker
@@ -312,28 +323,34 @@ func (r *Report) sizes(ctx context.Context, adm *kadm.Client, md kadm.Metadata, 
 		if !shown[name] || t == nil {
 			continue
 		}
-		var sum int64
-		complete := len(td.Partitions) > 0
-		for p, pd := range td.Partitions {
-			size, ok := replicaSize(all, pd.Leader, name, p)
-			if !ok {
-				// No leader report: take the largest replica seen.
-				for _, rep := range pd.Replicas {
-					if s, found := replicaSize(all, rep, name, p); found && s > size {
-						size, ok = s, true
-					}
-				}
-			}
-			if !ok {
-				complete = false
-				break
-			}
-			sum += size
-		}
-		if complete {
+		if sum, ok := topicSize(all, name, td.Partitions); ok {
 			t.SizeBytes = &sum
 		}
 	}
+}
+
+// topicSize is the size of a topic's leader replicas on disk; for a
+// partition whose leader did not report, its largest reported replica. It
+// is unknown (false) when a partition has no report from any replica, and
+// when the topic has no partition.
+func topicSize(all kadm.DescribedAllLogDirs, name string, ps kadm.PartitionDetails) (int64, bool) {
+	var sum int64
+	for p, pd := range ps {
+		size, ok := replicaSize(all, pd.Leader, name, p)
+		if !ok {
+			// No leader report: take the largest replica seen.
+			for _, rep := range pd.Replicas {
+				if s, found := replicaSize(all, rep, name, p); found {
+					size, ok = max(size, s), true
+				}
+			}
+		}
+		if !ok {
+			return 0, false
+		}
+		sum += size
+	}
+	return sum, len(ps) > 0
 }
 
 func replicaSize(all kadm.DescribedAllLogDirs, broker int32, topic string, p int32) (int64, bool) {
@@ -373,7 +390,7 @@ func (r *Report) groups(ctx context.Context, adm *kadm.Client, includeInternal b
 			g := listed[n]
 			r.Groups = append(r.Groups, Group{Name: n, State: g.State, ProtocolType: g.ProtocolType, CoordinatorID: g.Coordinator, Lag: []TopicLag{}, Error: err.Error()})
 		}
-		sort.Slice(r.Groups, func(i, j int) bool { return r.Groups[i].Name < r.Groups[j].Name })
+		slices.SortFunc(r.Groups, func(a, b Group) int { return cmp.Compare(a.Name, b.Name) })
 		return
 	}
 	for _, l := range lags.Sorted() {
@@ -388,23 +405,33 @@ func (r *Report) groups(ctx context.Context, adm *kadm.Client, includeInternal b
 			if isInternal(topic, false) && !includeInternal {
 				continue
 			}
-			tl := TopicLag{Topic: topic, MaxPartition: -1}
-			for p, ml := range ps {
-				if ml.Err != nil || ml.Lag < 0 {
-					tl.UnknownPartitions++
-					continue
-				}
-				tl.Total += ml.Lag
-				if ml.Lag > tl.MaxPartitionLag || (ml.Lag == tl.MaxPartitionLag && (tl.MaxPartition < 0 || p < tl.MaxPartition)) {
-					tl.MaxPartition, tl.MaxPartitionLag = p, ml.Lag
-				}
-			}
+			tl := topicLag(topic, ps)
 			g.TotalLag += tl.Total
 			g.Lag = append(g.Lag, tl)
 		}
-		sort.Slice(g.Lag, func(i, j int) bool { return g.Lag[i].Topic < g.Lag[j].Topic })
+		slices.SortFunc(g.Lag, func(a, b TopicLag) int { return cmp.Compare(a.Topic, b.Topic) })
 		r.Groups = append(r.Groups, g)
 	}
+}
+
+// topicLag sums a group's lag on one topic over its partitions, and finds
+// the partition that lags most (the lowest such partition on a tie; none,
+// -1, when no partition's lag is known). A partition whose lag could not
+// be computed counts as unknown.
+func topicLag(topic string, ps map[int32]kadm.GroupMemberLag) TopicLag {
+	tl := TopicLag{Topic: topic, MaxPartition: -1}
+	for _, p := range slices.Sorted(maps.Keys(ps)) {
+		ml := ps[p]
+		if ml.Err != nil || ml.Lag < 0 {
+			tl.UnknownPartitions++
+			continue
+		}
+		tl.Total += ml.Lag
+		if tl.MaxPartition < 0 || ml.Lag > tl.MaxPartitionLag {
+			tl.MaxPartition, tl.MaxPartitionLag = p, ml.Lag
+		}
+	}
+	return tl
 }
 
 // isInternal reports whether a topic is internal: flagged so, or named

@@ -235,8 +235,11 @@ func TestGatherTableJSON(t *testing.T) {
 	}
 	table := tbl.String()
 	t.Logf("\n%s", table)
+	checkTableShape(t, table)
 	for _, want := range [][]string{
 		{"id", "status-test-cluster"},
+		{"runtime", "embedded"},
+		{"bootstrap", strings.Join(f.addrs, ",")},
 		{"controller", fmt.Sprint(r.ControllerID)},
 		{fmt.Sprint(r.ControllerID), r.Brokers[r.ControllerID].Address, "krack", "controller"},
 		{"NAME", "PARTITIONS", "RF", "MIN.ISR", "UNDER-REPLICATED", "OFFLINE", "RECORDS", "SIZE"},
@@ -425,6 +428,7 @@ func TestTableUnknownsAndWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
+	checkTableShape(t, out)
 	for _, want := range [][]string{
 		{"controller", "-"},
 		{"1", "h:1", "-"},

@@ -1,6 +1,7 @@
 package status
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,110 +32,166 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r == nil {
 		return errNoReport
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	row := func(cells ...string) {
-		// Trailing empty cells would only pad the line with blanks.
-		for len(cells) > 1 && cells[len(cells)-1] == "" {
-			cells = cells[:len(cells)-1]
-		}
-		fmt.Fprintln(tw, "  "+strings.Join(cells, "\t"))
+	t := newTable()
+	for _, section := range []func(*table){r.writeCluster, r.writeBrokers, r.writeTopics, r.writeGroups, r.writeServices, r.writeWarnings} {
+		section(t)
 	}
-	section := func(title string) { fmt.Fprintln(tw, title) }
+	if err := t.writeTo(w); err != nil {
+		return fmt.Errorf("writing the status table: %w", err)
+	}
+	return nil
+}
 
-	section("CLUSTER")
-	row("id", dash(r.ClusterID))
+// table writes the sections of WriteTable: a title, then indented rows
+// whose cells are aligned in columns; a blank line parts two sections.
+type table struct {
+	buf     bytes.Buffer
+	tw      *tabwriter.Writer
+	started bool
+}
+
+func newTable() *table {
+	t := &table{}
+	t.tw = tabwriter.NewWriter(&t.buf, 0, 4, 2, ' ', 0)
+	return t
+}
+
+// writeTo aligns the rows and writes them to w, each line without the
+// blanks that pad its last cells.
+func (t *table) writeTo(w io.Writer) error {
+	if err := t.tw.Flush(); err != nil {
+		return err
+	}
+	var out strings.Builder
+	for _, line := range strings.SplitAfter(t.buf.String(), "\n") {
+		out.WriteString(strings.TrimRight(line, " \n"))
+		if strings.HasSuffix(line, "\n") {
+			out.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(w, out.String())
+	return err
+}
+
+func (t *table) section(title string) {
+	if t.started {
+		fmt.Fprintln(t.tw)
+	}
+	t.started = true
+	fmt.Fprintln(t.tw, title)
+}
+
+// row writes one indented row, every cell in its column (an empty one
+// too, so that the cells after it stay in theirs).
+func (t *table) row(cells ...string) {
+	fmt.Fprintln(t.tw, "  "+strings.Join(cells, "\t")+"\t")
+}
+
+func (r *Report) writeCluster(t *table) {
+	t.section("CLUSTER")
+	t.row("id", dash(r.ClusterID))
 	ctrl := "-"
 	if r.ControllerID >= 0 {
 		ctrl = strconv.Itoa(int(r.ControllerID))
 	}
-	row("controller", ctrl)
+	t.row("controller", ctrl)
 	if r.Runtime != "" {
-		row("runtime", r.Runtime)
+		t.row("runtime", r.Runtime)
 	}
 	if len(r.Bootstrap) > 0 {
-		row("bootstrap", strings.Join(r.Bootstrap, ","))
+		t.row("bootstrap", strings.Join(r.Bootstrap, ","))
 	}
-	row("brokers", strconv.Itoa(len(r.Brokers)))
+	t.row("brokers", strconv.Itoa(len(r.Brokers)))
+}
 
-	fmt.Fprintln(tw)
-	section("BROKERS")
-	row("ID", "ADDRESS", "RACK", "ROLE")
+func (r *Report) writeBrokers(t *table) {
+	t.section("BROKERS")
+	t.row("ID", "ADDRESS", "RACK", "ROLE")
 	for _, b := range r.Brokers {
 		role := ""
 		if b.Controller {
 			role = "controller"
 		}
-		row(strconv.Itoa(int(b.ID)), b.Address, dash(b.Rack), role)
+		t.row(strconv.Itoa(int(b.ID)), b.Address, dash(b.Rack), role)
 	}
+}
 
-	fmt.Fprintln(tw)
-	section("TOPICS")
+func (r *Report) writeTopics(t *table) {
+	t.section("TOPICS")
 	if len(r.Topics) == 0 {
-		row("(none)")
-	} else {
-		row("NAME", "PARTITIONS", "RF", "MIN.ISR", "UNDER-REPLICATED", "OFFLINE", "RECORDS", "SIZE")
-		for _, t := range r.Topics {
-			row(t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), intPtr(t.MinInsyncReplicas),
-				strconv.Itoa(t.UnderReplicated), strconv.Itoa(t.Offline), int64Ptr(t.Records), size(t.SizeBytes))
-		}
+		t.row("(none)")
+		return
 	}
+	t.row("NAME", "PARTITIONS", "RF", "MIN.ISR", "UNDER-REPLICATED", "OFFLINE", "RECORDS", "SIZE")
+	for _, tp := range r.Topics {
+		t.row(tp.Name, strconv.Itoa(tp.Partitions), strconv.Itoa(tp.ReplicationFactor), intPtr(tp.MinInsyncReplicas),
+			strconv.Itoa(tp.UnderReplicated), strconv.Itoa(tp.Offline), int64Ptr(tp.Records), size(tp.SizeBytes))
+	}
+}
 
-	fmt.Fprintln(tw)
-	section("GROUPS")
+func (r *Report) writeGroups(t *table) {
+	t.section("GROUPS")
 	if len(r.Groups) == 0 {
-		row("(none)")
-	} else {
-		row("GROUP", "STATE", "MEMBERS", "TOPIC", "LAG", "MAX PARTITION LAG")
-		for _, g := range r.Groups {
-			state := dash(g.State)
-			if g.Error != "" {
-				state += " (" + g.Error + ")"
-			}
-			if len(g.Lag) == 0 {
-				row(g.Name, state, strconv.Itoa(g.Members), "-", "-", "-")
-				continue
-			}
-			for _, l := range g.Lag {
-				lag := strconv.FormatInt(l.Total, 10)
-				if l.UnknownPartitions > 0 {
-					lag += fmt.Sprintf(" (+%d partitions unknown)", l.UnknownPartitions)
-				}
-				max := "-"
-				if l.MaxPartition >= 0 {
-					max = fmt.Sprintf("%d (partition %d)", l.MaxPartitionLag, l.MaxPartition)
-				}
-				row(g.Name, state, strconv.Itoa(g.Members), l.Topic, lag, max)
-			}
+		t.row("(none)")
+		return
+	}
+	t.row("GROUP", "STATE", "MEMBERS", "TOPIC", "LAG", "MAX PARTITION LAG")
+	for _, g := range r.Groups {
+		state := dash(g.State)
+		if g.Error != "" {
+			state += " (" + g.Error + ")"
+		}
+		if len(g.Lag) == 0 {
+			t.row(g.Name, state, strconv.Itoa(g.Members), "-", "-", "-")
+			continue
+		}
+		for _, l := range g.Lag {
+			lag, max := lagCells(l)
+			t.row(g.Name, state, strconv.Itoa(g.Members), l.Topic, lag, max)
 		}
 	}
+}
 
-	fmt.Fprintln(tw)
-	section("SERVICES")
+// lagCells are a topic lag's LAG and MAX PARTITION LAG cells: the total
+// (with the partitions whose lag is unknown, if any), and the partition
+// that lags most ("-" when none is known).
+func lagCells(l TopicLag) (lag, max string) {
+	lag = strconv.FormatInt(l.Total, 10)
+	if l.UnknownPartitions > 0 {
+		lag += fmt.Sprintf(" (+%d partitions unknown)", l.UnknownPartitions)
+	}
+	max = "-"
+	if l.MaxPartition >= 0 {
+		max = fmt.Sprintf("%d (partition %d)", l.MaxPartitionLag, l.MaxPartition)
+	}
+	return lag, max
+}
+
+func (r *Report) writeServices(t *table) {
+	t.section("SERVICES")
 	if len(r.Services) == 0 {
-		row("(none listed by this runtime)")
-	} else {
-		row("SERVICE", "STATE", "PID", "DETAIL")
-		for _, s := range r.Services {
-			pid := "-"
-			if s.PID > 0 {
-				pid = strconv.Itoa(s.PID)
-			}
-			row(s.Service, s.State, pid, dash(s.Detail))
-		}
+		t.row("(none listed by this runtime)")
+		return
 	}
+	t.row("SERVICE", "STATE", "PID", "DETAIL")
+	for _, s := range r.Services {
+		pid := "-"
+		if s.PID > 0 {
+			pid = strconv.Itoa(s.PID)
+		}
+		t.row(s.Service, s.State, pid, dash(s.Detail))
+	}
+}
 
-	if len(r.Warnings) > 0 {
-		fmt.Fprintln(tw)
-		section("WARNINGS")
-		for _, wn := range r.Warnings {
-			// A tab-free line keeps the warning out of the alignment.
-			fmt.Fprintln(tw, "  - "+strings.ReplaceAll(wn, "\t", " "))
-		}
+func (r *Report) writeWarnings(t *table) {
+	if len(r.Warnings) == 0 {
+		return
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("writing the status table: %w", err)
+	t.section("WARNINGS")
+	for _, wn := range r.Warnings {
+		// A tab-free line keeps the warning out of the alignment.
+		fmt.Fprintln(t.tw, "  - "+strings.ReplaceAll(wn, "\t", " "))
 	}
-	return nil
 }
 
 func dash(s string) string {

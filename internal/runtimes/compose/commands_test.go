@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -621,5 +622,39 @@ func TestComposeAbsent(t *testing.T) {
 func TestNewNeedsATopology(t *testing.T) {
 	if _, err := New(&cluster.Env{}); err == nil {
 		t.Fatal("New without a topology succeeded")
+	}
+}
+
+// TestUpChecksPortsOnTheBindAddress: with KAFKA_BIND_ADDRESS set, the
+// ports are checked where compose will publish them, not on the file's
+// 127.0.0.1.
+func TestUpChecksPortsOnTheBindAddress(t *testing.T) {
+	f := install(t, "docker")
+	env, _, ports := testkit.Env(t, zk, map[string]string{"KAFKA_RUNTIME": "compose", "KAFKA_READY_TIMEOUT": "20s", "KAFKA_BIND_ADDRESS": "127.0.0.2"})
+	r, err := New(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHost := r.portsToCheck(nil)
+	if len(byHost) != 1 || !slices.Contains(byHost["127.0.0.2"], ports[9092]) || !slices.Contains(byHost["127.0.0.2"], ports[2181]) {
+		t.Fatalf("ports to check %v, want them all on 127.0.0.2", byHost)
+	}
+	taken := ports[9092]
+	ln, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(taken))
+	if err != nil {
+		t.Skipf("this machine cannot listen on 127.0.0.2: %v", err)
+	}
+	defer ln.Close()
+	err = r.Up(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(taken)+" is already in use") {
+		t.Fatalf("err = %v", err)
+	}
+	if ranUp(f) {
+		t.Fatal("up ran with a taken port")
+	}
+	// Unset, the file's address.
+	r, _, ports = newTestRuntime(t, zk)
+	if byHost := r.portsToCheck(nil); len(byHost) != 1 || !slices.Contains(byHost["127.0.0.1"], ports[9092]) {
+		t.Fatalf("ports to check %v, want them all on 127.0.0.1", byHost)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -126,7 +125,7 @@ func (r *Runtime) checkMode(cs []container) error {
 // address in the loaded file (compose/.env, default 127.0.0.1).
 func (r *Runtime) portsToCheck(running map[string]bool) map[string][]int {
 	out := map[string][]int{}
-	env := os.Getenv("KAFKA_BIND_ADDRESS")
+	env := r.env.Config.BindAddress
 	for name, svc := range r.env.Topology.Project.Services {
 		if running[name] {
 			continue
