@@ -86,8 +86,7 @@ func ReadPID(pidFile string) int {
 }
 
 // Alive returns the PID from pidFile and whether that process still
-// exists. A zombie (exited, not yet reaped) still exists: until its parent
-// reaps it, its threads may still be tearing down and holding its sockets.
+// runs (see PIDAlive for when a zombie does).
 func Alive(pidFile string) (int, bool) {
 	pid := ReadPID(pidFile)
 	if pid == 0 {
@@ -96,12 +95,37 @@ func Alive(pidFile string) (int, bool) {
 	return pid, PIDAlive(pid)
 }
 
-// PIDAlive reports whether process pid still exists, zombies included: a
-// process counts as stopped only once it is reaped. Processes started by
-// Start are reaped by this process while it runs, else by init.
+// PIDAlive reports whether process pid still runs. A zombie whose main
+// thread has exited while other threads still tear down (and still hold
+// its sockets) runs; a zombie with no thread left has stopped, though its
+// parent (this process for what Start started, else init, which may be
+// slow to reap) has not collected its exit status yet.
 func PIDAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	if err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	return !exitedZombie(pid)
+}
+
+// exitedZombie reports whether pid is a zombie with no thread left, from
+// /proc/<pid>/status ("State: Z", "Threads: 1", the zombie main thread
+// itself); false when /proc cannot tell.
+func exitedZombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return false
+	}
+	zombie, threads := false, 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "State:"); ok {
+			zombie = strings.HasPrefix(strings.TrimSpace(v), "Z")
+		}
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			threads, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return zombie && threads == 1
 }
 
 // Stop sends SIGTERM to the process in pidFile, waits up to grace for it to
@@ -109,27 +133,45 @@ func PIDAlive(pid int) bool {
 // missing PID file or a dead process is not an error (a stale PID file is
 // removed). It returns whether it had to use SIGKILL.
 func Stop(ctx context.Context, pidFile string, grace time.Duration) (killed bool, err error) {
+	killed, _, err = StopUnlessDone(ctx, pidFile, grace, nil)
+	return killed, err
+}
+
+// StopUnlessDone is Stop for a process whose caller can tell when the
+// rest of its shutdown is pointless: done (nil for never) is asked, with
+// the time SIGTERM was sent, while the process has not exited yet, and
+// once it reports true the process gets SIGKILL at once. It returns
+// whether SIGKILL was needed after grace (killed) or sent because done
+// said so (cut).
+func StopUnlessDone(ctx context.Context, pidFile string, grace time.Duration, done func(signalled time.Time) bool) (killed, cut bool, err error) {
 	pid, alive := Alive(pidFile)
 	if !alive {
 		_ = os.Remove(pidFile)
-		return false, nil
+		return false, false, nil
 	}
+	signalled := time.Now()
 	_ = syscall.Kill(pid, syscall.SIGTERM)
-	if WaitExit(ctx, pid, grace) {
-		_ = os.Remove(pidFile)
-		return false, nil
+	var until func() bool
+	if done != nil {
+		until = func() bool { return done(signalled) }
 	}
+	exited, cut := waitExitOr(ctx, pid, grace, until)
+	if exited {
+		_ = os.Remove(pidFile)
+		return false, false, nil
+	}
+	killed = !cut
 	if err := Kill(pid); err != nil {
-		return true, err
+		return killed, cut, err
 	}
 	if !WaitExit(ctx, pid, 10*time.Second) {
 		if ctx.Err() != nil {
-			return true, fmt.Errorf("stopping PID %d: %w", pid, ctx.Err())
+			return killed, cut, fmt.Errorf("stopping PID %d: %w", pid, ctx.Err())
 		}
-		return true, fmt.Errorf("stopping PID %d: still alive after SIGKILL", pid)
+		return killed, cut, fmt.Errorf("stopping PID %d: still alive after SIGKILL", pid)
 	}
 	_ = os.Remove(pidFile)
-	return true, nil
+	return killed, cut, nil
 }
 
 // Kill sends SIGKILL to pid. A process that is already gone is not an error.
@@ -143,19 +185,29 @@ func Kill(pid int) error {
 // WaitExit polls until pid is gone or d (or ctx) runs out; it reports
 // whether the process exited.
 func WaitExit(ctx context.Context, pid int, d time.Duration) bool {
+	exited, _ := waitExitOr(ctx, pid, d, nil)
+	return exited
+}
+
+// waitExitOr is WaitExit that also stops waiting once until (nil for
+// never) reports true, and then says so (cut).
+func waitExitOr(ctx context.Context, pid int, d time.Duration, until func() bool) (exited, cut bool) {
 	deadline := time.Now().Add(d)
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	for {
 		if !PIDAlive(pid) {
-			return true
+			return true, false
 		}
 		if time.Now().After(deadline) {
-			return false
+			return false, false
+		}
+		if until != nil && until() {
+			return false, true
 		}
 		select {
 		case <-ctx.Done():
-			return !PIDAlive(pid)
+			return !PIDAlive(pid), false
 		case <-t.C:
 		}
 	}

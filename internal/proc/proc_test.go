@@ -3,6 +3,7 @@ package proc
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -46,6 +47,50 @@ func TestStartAliveStop(t *testing.T) {
 }
 
 func TestStopEscalatesToSIGKILL(t *testing.T) {
+	spec, _ := startStubborn(t)
+	killed, err := Stop(context.Background(), spec.PIDFile, 300*time.Millisecond)
+	if err != nil || !killed {
+		t.Fatalf("killed=%v err=%v, want SIGKILL", killed, err)
+	}
+}
+
+func TestStopUnlessDoneCutsAPointlessShutdownShort(t *testing.T) {
+	spec, pid := startStubborn(t)
+	asked := 0
+	start := time.Now()
+	killed, cut, err := StopUnlessDone(context.Background(), spec.PIDFile, time.Minute, func(signalled time.Time) bool {
+		if signalled.Before(start) {
+			t.Errorf("signalled %v, before the stop began at %v", signalled, start)
+		}
+		asked++
+		return asked >= 3
+	})
+	if err != nil || killed || !cut {
+		t.Fatalf("killed=%v cut=%v err=%v, want cut short without waiting for the grace", killed, cut, err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Fatalf("took %s, want well under the one-minute grace", took)
+	}
+	if PIDAlive(pid) {
+		t.Fatal("still running after being cut short")
+	}
+	if _, err := os.Stat(spec.PIDFile); !os.IsNotExist(err) {
+		t.Fatalf("PID file left: %v", err)
+	}
+}
+
+func TestStopUnlessDoneWaitsWhileNotDone(t *testing.T) {
+	spec, _ := startStubborn(t)
+	killed, cut, err := StopUnlessDone(context.Background(), spec.PIDFile, 300*time.Millisecond, func(time.Time) bool { return false })
+	if err != nil || !killed || cut {
+		t.Fatalf("killed=%v cut=%v err=%v, want SIGKILL after the grace", killed, cut, err)
+	}
+}
+
+// startStubborn starts a shell that ignores SIGTERM and returns once its
+// trap is set.
+func startStubborn(t *testing.T) (Spec, int) {
+	t.Helper()
 	dir := t.TempDir()
 	spec := Spec{Name: "stubborn", Path: "/bin/sh", Args: []string{"-c", "trap '' TERM; echo ready; while :; do sleep 1; done"},
 		PIDFile: filepath.Join(dir, "s.pid"), LogFile: filepath.Join(dir, "s.log")}
@@ -54,21 +99,16 @@ func TestStopEscalatesToSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = Kill(pid) })
-	// Wait until the trap is set (the shell printed "ready").
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		b, _ := os.ReadFile(spec.LogFile)
 		if strings.Contains(string(b), "ready") {
-			break
+			return spec, pid
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the shell never started")
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-	killed, err := Stop(context.Background(), spec.PIDFile, 300*time.Millisecond)
-	if err != nil || !killed {
-		t.Fatalf("killed=%v err=%v, want SIGKILL", killed, err)
 	}
 }
 
@@ -166,28 +206,83 @@ func TestAPortHeldWithoutAListenerIsWaitedFor(t *testing.T) {
 	}
 }
 
-func TestAZombieCountsAsAliveUntilReaped(t *testing.T) {
+func TestAZombieWithNoThreadLeftHasStopped(t *testing.T) {
 	cmd := exec.Command("sleep", "30")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if !PIDAlive(pid) {
+		t.Fatal("a running process counts as stopped")
+	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	// Killed but not reaped: a zombie still holds its PID, so it has not
-	// stopped yet, and WaitExit must not say it has.
-	if !PIDAlive(pid) {
-		t.Fatal("a zombie counts as gone before it is reaped")
+	// Killed but not reaped (as a process whose parent is a slow init):
+	// every thread is gone, so it has stopped, and WaitExit says so.
+	if !WaitExit(context.Background(), pid, 5*time.Second) {
+		t.Fatal("an exited zombie with no thread left still counts as running")
 	}
-	if WaitExit(context.Background(), pid, 300*time.Millisecond) {
-		t.Fatal("WaitExit returned true for an unreaped zombie")
+	if !exitedZombie(pid) {
+		t.Fatal("the process is not a zombie before it is reaped")
 	}
 	_ = cmd.Wait()
 	if PIDAlive(pid) {
 		t.Fatal("a reaped process still counts as alive")
 	}
+}
+
+// A zombie main thread with a live thread is a process still tearing down:
+// it runs until that thread is gone.
+func TestAZombieWithALiveThreadStillRuns(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatal("python3 is needed to make a process whose main thread exits first")
+	}
+	cmd := exec.Command(py, "-c", `import ctypes, sys, threading, time
+t = threading.Thread(target=time.sleep, args=(1.5,))
+t.start()
+sys.stdout.write("started\n"); sys.stdout.flush()
+ctypes.CDLL(None).pthread_exit(None)`)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	buf := make([]byte, 8)
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != "started\n" {
+		t.Fatalf("reading the child's start line: %q %v", buf, err)
+	}
+	// Wait (bounded) until the main thread has exited: State Z, Threads 2.
+	deadline := time.Now().Add(5 * time.Second)
+	for !mainThreadZombie(pid) {
+		if time.Now().After(deadline) {
+			t.Fatal("the main thread did not exit within 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !PIDAlive(pid) {
+		t.Fatal("a zombie main thread with a live thread counts as stopped")
+	}
+	if !WaitExit(context.Background(), pid, 10*time.Second) {
+		t.Fatal("the process did not stop once its last thread ended")
+	}
+}
+
+// mainThreadZombie reports whether pid's status says State Z with more
+// than one thread.
+func mainThreadZombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	return strings.Contains(s, "State:\tZ") && !strings.Contains(s, "Threads:\t1\n")
 }
 
 func TestABackgroundProcessDoesNotKeepInheritedDescriptors(t *testing.T) {

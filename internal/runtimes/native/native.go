@@ -416,7 +416,8 @@ func (r *Runtime) awaitPort(ctx context.Context, p process, deadline time.Time) 
 // stopped without SIGKILL is marked so, and starts all at once next time.
 // Brokers stop together, without handing their leaderships to each other
 // (native brokers run with controlled.shutdown.enable=false unless the
-// compose file says otherwise), since the others are stopping too. A
+// compose file says otherwise), since the others are stopping too; the
+// last KRaft voter is not kept for a leader hand-off (see kraftstop.go). A
 // stopped cluster is not an error.
 func (r *Runtime) Down(ctx context.Context) error { return r.down(ctx, true) }
 
@@ -435,6 +436,7 @@ func (r *Runtime) down(ctx context.Context, keep bool) error {
 			err    error
 		}
 		res := make(chan result, len(group))
+		voters := r.runningVoters(group)
 		n := 0
 		for _, p := range group {
 			if _, alive := proc.Alive(r.pidFile(p.service)); !alive {
@@ -443,7 +445,7 @@ func (r *Runtime) down(ctx context.Context, keep bool) error {
 			}
 			n++
 			go func(p process) {
-				killed, err := r.stop(ctx, p)
+				killed, err := r.stop(ctx, p, voters)
 				res <- result{killed, err}
 			}(p)
 		}
@@ -486,21 +488,26 @@ func (r *Runtime) otherMode() config.Mode {
 	return config.ModeKRaft
 }
 
-// stop ends one process: SIGTERM, then SIGKILL after 30s. It returns once
-// the process is reaped and its ports are free, and whether it needed
-// SIGKILL.
-func (r *Runtime) stop(ctx context.Context, p process) (bool, error) {
+// stop ends one process of a whole-cluster stop: SIGTERM, then SIGKILL
+// after 30s, or at once when it is the last KRaft voter left and only
+// its leader hand-off remains (see handOffPointless; voters are the PIDs
+// of the voters stopping with it). It returns once the process has exited
+// and its ports are free, and whether it needed SIGKILL after the grace.
+func (r *Runtime) stop(ctx context.Context, p process, voters map[string]int) (bool, error) {
 	pid, _ := proc.Alive(r.pidFile(p.service))
-	killed, err := proc.Stop(ctx, r.pidFile(p.service), 30*time.Second)
+	killed, cut, err := proc.StopUnlessDone(ctx, r.pidFile(p.service), 30*time.Second, r.handOffPointless(p, pid, voters))
 	if err != nil {
 		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
 	if err := proc.AwaitPortsFree(ctx, "127.0.0.1", p.ports, portsFreeWait, r.env.Logf); err != nil {
 		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
-	if killed {
+	switch {
+	case killed:
 		r.env.Logf("stopped %s (PID %d) with SIGKILL after 30s", p.service, pid)
-	} else {
+	case cut:
+		r.env.Logf("stopped %s (PID %d): the last KRaft voter, its logs closed cleanly; ended without Kafka's fixed 5s wait for a leader hand-off that no voter is left to take", p.service, pid)
+	default:
 		r.adoptCDSArchives(p)
 		r.env.Logf("stopped %s (PID %d)", p.service, pid)
 	}
