@@ -67,10 +67,9 @@ func TestKafkaPerfRunsTheToolsAndReadsTheirFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	o, err := OptionsFromEnv(env(map[string]string{"KAFKA_BENCH_PEERS": "kafka-perf", "KAFKA_HOME": home}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg.KafkaHome = home
+	cfg.Bench.Peers = []string{"kafka-perf"}
+	o := OptionsFrom(cfg)
 	o.Records, o.Timeout = 0, time.Minute
 	var out bytes.Buffer
 	w := Workload{Records: 0, RecordSize: o.RecordSize, Partitions: 3, ReplicationFactor: 3, MinInsyncReplicas: 2}
