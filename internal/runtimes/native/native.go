@@ -7,11 +7,11 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -24,11 +24,12 @@ import (
 
 // Runtime runs the topology as local JVM processes.
 type Runtime struct {
-	env     *cluster.Env
-	root    string // .data/native
-	dir     string // .data/native/<mode>
-	mode    config.Mode
-	version string // the Kafka release fetched when KAFKA_HOME is unset
+	env      *cluster.Env
+	root     string // .data/native
+	dir      string // .data/native/<mode>
+	mode     config.Mode
+	version  string     // the Kafka release fetched when KAFKA_HOME is unset
+	formatMu sync.Mutex // one formatted template made at a time (format.go)
 }
 
 // launcher is what starting a JVM needs: java, the Kafka jars and the
@@ -315,30 +316,6 @@ func (r *Runtime) writeFiles(ps []process, jars Jars) error {
 
 func (r *Runtime) propsFile(service string) string {
 	return filepath.Join(r.dir, service, service+".properties")
-}
-
-// format formats a KRaft node's storage once, with the topology's
-// CLUSTER_ID (or a fixed one).
-func (r *Runtime) format(ctx context.Context, l launcher, p process) error {
-	marker := filepath.Join(r.dir, p.service, "formatted")
-	if _, err := os.Stat(marker); err == nil {
-		return nil
-	}
-	b, _ := r.env.Topology.Broker(p.id)
-	id := b.Env["CLUSTER_ID"]
-	if id == "" {
-		id = "a2Fma2FzdGFjay1uYXRpdmU" // fixed, so that re-formatting one node matches the others
-	}
-	args := append(r.jvmArgs(l, p, false), "kafka.tools.StorageTool", "format",
-		"-t", id, "-c", r.propsFile(p.service), "--ignore-formatted")
-	out, err := exec.CommandContext(ctx, l.java, args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("formatting %s storage: %v: %s", p.service, err, lastLines(string(out), 5))
-	}
-	if err := os.WriteFile(marker, []byte(id+"\n"), 0o644); err != nil {
-		return fmt.Errorf("formatting %s storage: %w", p.service, err)
-	}
-	return nil
 }
 
 // jvmArgs are the JVM options of process p: a modest heap (256-512 MiB a
