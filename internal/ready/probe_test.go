@@ -3,6 +3,8 @@ package ready
 import (
 	"bytes"
 	"context"
+	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -175,5 +177,44 @@ func TestMissingCoordinatorsWithoutNames(t *testing.T) {
 	st := State{Brokers: []int32{0}, Controller: 0, Groups: 3, Answered: 2}
 	if got, want := st.Missing([]int32{0}), "group coordinators 2/3 answering"; got != want {
 		t.Fatalf("missing %q, want %q", got, want)
+	}
+}
+
+// TestTheCoordinatorNamedIsTheFirstGroups: the state names the coordinator
+// of the first probe group (that of offsets partition 0), not whichever
+// group answered last.
+func TestTheCoordinatorNamedIsTheFirstGroups(t *testing.T) {
+	c := fakeCluster(t)
+	addrs := c.ListenAddrs()
+	gs := groupsFor(DefaultOffsetsPartitions)
+	last := gs[len(gs)-1]
+	// Every group's coordinator is broker 1 but the last group's, broker 2.
+	c.ControlKey(kmsg.FindCoordinator.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		r := req.(*kmsg.FindCoordinatorRequest)
+		resp := r.ResponseKind().(*kmsg.FindCoordinatorResponse)
+		for _, k := range r.CoordinatorKeys {
+			node := int32(1)
+			if k == last {
+				node = 2
+			}
+			host, port, _ := net.SplitHostPort(addrs[node])
+			p, _ := strconv.Atoi(port)
+			rc := kmsg.NewFindCoordinatorResponseCoordinator()
+			rc.Key, rc.NodeID, rc.Host, rc.Port = k, node, host, int32(p)
+			resp.Coordinators = append(resp.Coordinators, rc)
+		}
+		return resp, nil, true
+	})
+	// Groups sent to the wrong broker are refused until the probe's time
+	// runs out; what is checked is known from the first answers.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st := Probe(ctx, admin(t, addrs...), []int32{0, 1, 2}, nil)
+	if st.Groups != DefaultOffsetsPartitions {
+		t.Fatalf("probed %d groups, want %d: %+v", st.Groups, DefaultOffsetsPartitions, st)
+	}
+	if st.Coordinator != 1 {
+		t.Fatalf("coordinator %d, want 1 (the first group's; the last group's is 2)", st.Coordinator)
 	}
 }
