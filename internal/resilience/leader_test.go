@@ -82,6 +82,9 @@ func TestPauseHitsALeaderWhenTheControllerLeadsEveryPartition(t *testing.T) {
 	if rep.Summary.Sent != 600 || rep.Summary.Acked != 600 || rep.Result.Read != 600 || rep.Result.Lost != 0 {
 		t.Fatalf("sent %d, acked %d, read %d, lost %d", rep.Summary.Sent, rep.Summary.Acked, rep.Result.Read, rep.Result.Lost)
 	}
+	if rep.Held < 300*time.Millisecond || rep.FlowedAgain <= 0 || rep.FlowedAgain > rep.Held {
+		t.Fatalf("held %s, flowed again after %s", rep.Held, rep.FlowedAgain)
+	}
 	if strings.Contains(out.String(), "\n\n"+"only broker") {
 		t.Fatalf("the refusal does not read as one line:\n%s", out.String())
 	}
