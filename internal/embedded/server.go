@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -287,7 +288,7 @@ func Control(ctx context.Context, controlFile, action string, id int32) error {
 	if resp.StatusCode != http.StatusOK {
 		var b [512]byte
 		n, _ := resp.Body.Read(b[:])
-		return fmt.Errorf("asking the embedded cluster to %s broker %d: %s", action, id, string(b[:n]))
+		return fmt.Errorf("asking the embedded cluster to %s broker %d: %s", action, id, strings.TrimSpace(string(b[:n])))
 	}
 	return nil
 }

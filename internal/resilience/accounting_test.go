@@ -143,7 +143,7 @@ func TestStreamFailsNamesRecordsStillInFlightAndTheFirstError(t *testing.T) {
 func TestFailoverReportWriteShowsEachTiming(t *testing.T) {
 	acks, recs := crafted("r1", 30)
 	r := report("r1", 30, acks, recs)
-	r.Killed, r.Noticed, r.ISRFull = 0, 1500*time.Millisecond, 2500*time.Millisecond
+	r.Killed, r.Led, r.Noticed, r.ISRFull = 0, []int32{0, 2}, 1500*time.Millisecond, 2500*time.Millisecond
 	r.TwoDown.Noticed, r.TwoDown.Visible, r.TwoDown.Acked = 0, 2, 2
 	r.TwoDown.Answers = map[string]int{"NOT_ENOUGH_REPLICAS": 5}
 	r.Summary.LongestGap, r.Summary.LongestGapPhase = 40*time.Millisecond, "broker 0 down"
@@ -153,7 +153,7 @@ func TestFailoverReportWriteShowsEachTiming(t *testing.T) {
 	r.Write(&out)
 	text := squeeze(out.String())
 	for _, want := range []string{
-		"broker 0 down: cluster noticed after 1500 ms",
+		"broker 0 (leader of partitions 0, 2) down: cluster noticed after 1500 ms",
 		"broker 0 restarted: ISR full again after 2500 ms",
 		"brokers 1 and 3 down: cluster noticed after 0 ms",
 		"broker answers to the probe NOT_ENOUGH_REPLICAS 5",

@@ -152,32 +152,41 @@ func waitState(ctx context.Context, adm *kadm.Client, topic string, timeout time
 	return time.Since(start), nil
 }
 
-// pickOne orders the candidates for the one-broker kill: partition leaders
-// that are not the controller first (most partitions led first), then the
-// other non-controllers, then the controller.
+// pickOne orders the candidates for a one-broker fault: only brokers that
+// lead at least one partition of the topic, those that are not the
+// controller first (most partitions led first), then the controller when
+// it leads. A broker that leads nothing is never a candidate: a fault on
+// it would prove nothing about a leader.
 func pickOne(st clusterState) []int32 {
 	led := map[int32]int{}
 	for _, p := range st.Partitions {
 		led[p.Leader]++
 	}
-	out := append([]int32(nil), st.Brokers...)
-	rank := func(id int32) int {
-		if id == st.Controller {
-			return 2
-		}
+	var out []int32
+	for _, id := range st.Brokers {
 		if led[id] > 0 {
-			return 0
+			out = append(out, id)
 		}
-		return 1
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		ri, rj := rank(out[i]), rank(out[j])
-		if ri != rj {
-			return ri < rj
+		ci, cj := out[i] == st.Controller, out[j] == st.Controller
+		if ci != cj {
+			return cj
 		}
 		return led[out[i]] > led[out[j]]
 	})
 	return out
+}
+
+// ledBy returns the partitions broker id leads.
+func (st clusterState) ledBy(id int32) []int32 {
+	var ps []int32
+	for _, p := range st.Partitions {
+		if p.Leader == id {
+			ps = append(ps, p.Partition)
+		}
+	}
+	return ps
 }
 
 // pickSurvivor orders the candidates for the broker that stays up while two

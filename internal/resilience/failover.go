@@ -52,6 +52,25 @@ const DefaultFailoverRecords = 3000
 // fails when the runtime cannot stop a broker, and otherwise names the
 // step or every assertion that failed.
 func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Writer) (*FailoverReport, error) {
+	f, err := newFailover(s, o, out)
+	if err != nil {
+		return nil, err
+	}
+	if !o.SkipUp {
+		if err := s.Up(ctx); err != nil {
+			return f.rep, err
+		}
+	}
+	if f.r, err = openStreamRun(ctx, s, "failover", f.o.Interval); err != nil {
+		return f.rep, err
+	}
+	defer f.r.close(out)
+	return f.rep, f.run(ctx)
+}
+
+// newFailover checks that s's runtime can stop one broker and the options
+// against its topology.
+func newFailover(s *stack.Stack, o FailoverOptions, out io.Writer) (*failover, error) {
 	bc, ok := s.Runtime.(cluster.BrokerControl)
 	if !ok {
 		return nil, fmt.Errorf("failover needs a runtime that can stop one broker, and the %s runtime cannot: %w", s.Runtime.Name(), cluster.ErrNotSupported)
@@ -63,16 +82,14 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 	f := &failover{s: s, o: o, bc: bc, out: out, n: n, down: map[int32]bool{}}
 	f.rep = &FailoverReport{Runtime: s.Runtime.Name(), Killed: -1, Simulated: cluster.Simulated(s.Runtime)}
 	f.rep.TwoDown.Enforced = !f.rep.Simulated
-	if !o.SkipUp {
-		if err := s.Up(ctx); err != nil {
-			return f.rep, err
-		}
-	}
-	if f.r, err = openStreamRun(ctx, s, "failover", o.Interval); err != nil {
-		return f.rep, err
-	}
+	return f, nil
+}
+
+// run is the failover's steps on its open stream f.r; every broker it
+// stopped is started again whatever happens.
+func (f *failover) run(ctx context.Context) error {
+	out := f.out
 	f.rep.Run, f.rep.Topic = f.r.run, f.r.topic
-	defer f.r.close(out)
 	defer f.restartDown()
 	defer func() {
 		if !f.rep.Completed {
@@ -81,16 +98,16 @@ func Failover(ctx context.Context, s *stack.Stack, o FailoverOptions, out io.Wri
 		}
 	}()
 	fmt.Fprintf(out, "failover run %s: %d records to %s on the %s runtime (replication factor %d, min.insync.replicas %d)\n",
-		f.r.run, n, f.r.topic, f.rep.Runtime, FaultReplicationFactor, FaultMinInsyncReplicas)
+		f.r.run, f.n, f.r.topic, f.rep.Runtime, FaultReplicationFactor, FaultMinInsyncReplicas)
 	if f.rep.Simulated {
 		fmt.Fprintln(out, "note: the embedded runtime is a simulation (kfake): replication is not real, a stopped broker's partitions move at once, and min.insync.replicas is not enforced; the two-down refusal is reported, not asserted")
 	}
 	for _, step := range []func(context.Context) error{f.allUp, f.oneDown, f.oneBack, f.twoDown, f.finish} {
 		if err := step(ctx); err != nil {
-			return f.rep, err
+			return err
 		}
 	}
-	return f.rep, f.verdict(ctx)
+	return f.verdict(ctx)
 }
 
 // validate checks the options against the topology and fills defaults; it
@@ -152,20 +169,20 @@ func (f *failover) allUp(ctx context.Context) error {
 	return f.r.produceTo(ctx, f.n/5, "with every broker up")
 }
 
-// oneDown: one broker killed just as the stream goes on, so that records
-// are in flight while the cluster notices and moves leaders.
+// oneDown: one partition leader killed just as the stream goes on, so
+// that records are in flight while the cluster notices and moves leaders.
 func (f *failover) oneDown(ctx context.Context) error {
-	state, err := f.r.state(ctx)
+	killed, led, err := f.r.hitLeader(ctx, "stopped", func(ctx context.Context, id int32) error {
+		f.r.st.allow(2 * f.n / 5)
+		return f.bc.KillBroker(ctx, id)
+	}, f.out)
 	if err != nil {
-		return err
+		return fmt.Errorf("killing one broker: %w", err)
 	}
-	f.r.st.allow(2 * f.n / 5)
-	killed, err := killOne(ctx, f.bc, pickOne(state), f.r.ledger, f.out)
-	if err != nil {
-		return err
-	}
+	f.r.ledger.Phase(fmt.Sprintf("broker %d down", killed))
+	fmt.Fprintf(f.out, "broker %d (leader of partitions %s) killed while producing\n", killed, partList(led))
 	f.down[killed] = true
-	f.rep.Killed = killed
+	f.rep.Killed, f.rep.Led = killed, led
 	f.rep.Noticed, err = f.r.waitState(ctx, f.s.Env.Config.ReadyTimeout, func(cs clusterState) (bool, string) {
 		return cs.noticed([]int32{killed}, false)
 	})
@@ -304,23 +321,6 @@ func currentState(ctx context.Context, adm *kadm.Client, topic string, timeout t
 		return st, fmt.Errorf("reading the metadata of %s: %w", topic, err)
 	}
 	return st, nil
-}
-
-// killOne stops the first candidate the runtime agrees to stop and starts
-// the ledger's phase for it.
-func killOne(ctx context.Context, bc cluster.BrokerControl, candidates []int32, l *Ledger, out io.Writer) (int32, error) {
-	var errs []error
-	for _, id := range candidates {
-		err := bc.KillBroker(ctx, id)
-		if err == nil {
-			l.Phase(fmt.Sprintf("broker %d down", id))
-			fmt.Fprintf(out, "broker %d killed while producing\n", id)
-			return id, nil
-		}
-		fmt.Fprintf(out, "broker %d cannot be stopped: %v\n", id, err)
-		errs = append(errs, err)
-	}
-	return -1, fmt.Errorf("killing one broker: no broker could be stopped: %w", errors.Join(errs...))
 }
 
 // killTwo stops every broker but one, preferring to keep the controller

@@ -2,7 +2,6 @@ package resilience
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -147,8 +146,13 @@ func RunFault(ctx context.Context, s *stack.Stack, fault Fault, o FaultOptions, 
 	if err != nil {
 		return rep, err
 	}
-	rep.Run, rep.Topic = r.run, r.topic
 	defer r.close(out)
+	return rep, runFault(ctx, r, fault, n, o.Hold, rep, out)
+}
+
+// runFault is RunFault's run on its open stream r, filling rep.
+func runFault(ctx context.Context, r *streamRun, fault Fault, n int64, hold time.Duration, rep *FaultReport, out io.Writer) error {
+	rep.Run, rep.Topic = r.run, r.topic
 	defer func() {
 		if !rep.Completed {
 			rep.Summary = r.ledger.Summary()
@@ -159,24 +163,24 @@ func RunFault(ctx context.Context, s *stack.Stack, fault Fault, o FaultOptions, 
 		fault.Name, r.run, n, r.topic, rep.Runtime, FaultReplicationFactor, FaultMinInsyncReplicas)
 	r.ledger.Phase("all up")
 	if err := r.produceTo(ctx, n/4, "with every broker up"); err != nil {
-		return rep, err
+		return err
 	}
-	healed, err := hitOne(ctx, r, fault, rep, n, o.Hold, out)
+	healed, err := hitOne(ctx, r, fault, rep, n, hold, out)
 	if healed != nil {
 		defer healed()
 	}
 	if err != nil {
-		return rep, err
+		return err
 	}
 	r.ledger.Phase("all up again")
 	if err := r.produceTo(ctx, n, "after the broker came back"); err != nil {
-		return rep, err
+		return err
 	}
 	r.stopStream()
 	rep.Summary = r.ledger.Summary()
 	recs, err := r.readBack(ctx)
 	if err != nil {
-		return rep, err
+		return err
 	}
 	rep.Result, rep.Partitions = Account(r.run, rep.Summary.Sent, rep.Summary.Acks, recs)
 	rep.Completed = true
@@ -184,45 +188,29 @@ func RunFault(ctx context.Context, s *stack.Stack, fault Fault, o FaultOptions, 
 	rep.Write(out)
 	if err := rep.Err(); err != nil {
 		fmt.Fprintf(out, "FAIL: %v\n", err)
-		return rep, err
+		return err
 	}
-	fmt.Fprintf(out, "PASS: %d sent, %d acknowledged, %d read back; 0 lost, 0 duplicated, 0 out of order; broker %d %s for %s, writes flowed again after %s\n",
-		rep.Summary.Sent, rep.Summary.Acked, rep.Result.Read, rep.Broker, fault.Done, ms(rep.Held), ms(rep.FlowedAgain))
-	return rep, nil
+	fmt.Fprintf(out, "PASS: %d sent, %d acknowledged, %d read back; 0 lost, 0 duplicated, 0 out of order; broker %d (leader of partitions %s) %s for %s, writes flowed again after %s\n",
+		rep.Summary.Sent, rep.Summary.Acked, rep.Result.Read, rep.Broker, partList(rep.Led), fault.Done, ms(rep.Held), ms(rep.FlowedAgain))
+	return nil
 }
 
-// hitOne injects the fault on a partition leader while the stream goes on,
-// holds it until the cluster has moved the broker's partitions and writes
-// to them flow again (and at least hold), undoes it and waits for a full
-// ISR. When the fault was injected, it returns a func that undoes it if it
+// hitOne injects the fault on a partition leader (see hitLeader) while
+// the stream goes on, holds it until the cluster has moved the broker's
+// partitions and writes to them flow again (and at least hold), undoes it
+// and waits for a full ISR. When the fault was injected, it returns a func that undoes it if it
 // is still in place (for the caller to defer).
 func hitOne(ctx context.Context, r *streamRun, fault Fault, rep *FaultReport, n int64, hold time.Duration, out io.Writer) (func(), error) {
-	state, err := r.state(ctx)
+	var at time.Time
+	id, led, err := r.hitLeader(ctx, fault.Done, func(ctx context.Context, id int32) error {
+		r.st.allow(n / 2)
+		at = time.Now()
+		return fault.inject(ctx, id)
+	}, out)
 	if err != nil {
 		return nil, err
 	}
-	var errs []error
-	var at time.Time
-	for _, id := range pickOne(state) {
-		r.st.allow(n / 2)
-		at = time.Now()
-		if err := fault.inject(ctx, id); err != nil {
-			fmt.Fprintf(out, "broker %d cannot be %s: %v\n", id, fault.Done, err)
-			errs = append(errs, err)
-			continue
-		}
-		rep.Broker = id
-		break
-	}
-	if rep.Broker < 0 {
-		return nil, fmt.Errorf("no broker could be %s: %w", fault.Done, errors.Join(errs...))
-	}
-	id := rep.Broker
-	for _, p := range state.Partitions {
-		if p.Leader == id {
-			rep.Led = append(rep.Led, p.Partition)
-		}
-	}
+	rep.Broker, rep.Led = id, led
 	r.ledger.Phase(fmt.Sprintf("broker %d %s", id, fault.Done))
 	fmt.Fprintf(out, "broker %d (leader of partitions %s) %s while producing\n", id, partList(rep.Led), fault.Done)
 	undone := false

@@ -126,9 +126,11 @@ type FailoverReport struct {
 	Simulated bool
 	Summary   Summary
 	// Killed is the broker of the one-down phase (-1 before it is
-	// chosen); Noticed how long the cluster took to take it out; ISRFull
-	// how long after its restart call every partition's ISR was full again.
+	// chosen) and Led the partitions it led then; Noticed how long the
+	// cluster took to take it out; ISRFull how long after its restart
+	// call every partition's ISR was full again.
 	Killed  int32
+	Led     []int32
 	Noticed time.Duration
 	ISRFull time.Duration
 	TwoDown TwoDown
@@ -186,7 +188,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) 
 func (r *FailoverReport) Write(out io.Writer) {
 	tw := writeStream(out, r.Summary, r.Completed, r.Result, r.Partitions)
 	if r.Killed >= 0 {
-		fmt.Fprintf(tw, "broker %d down: cluster noticed after\t%s\n", r.Killed, ms(r.Noticed))
+		fmt.Fprintf(tw, "broker %d (leader of partitions %s) down: cluster noticed after\t%s\n", r.Killed, partList(r.Led), ms(r.Noticed))
 		fmt.Fprintf(tw, "broker %d restarted: ISR full again after\t%s\n", r.Killed, ms(r.ISRFull))
 	}
 	td := r.TwoDown

@@ -169,8 +169,23 @@ func TestBrokerChoice(t *testing.T) {
 	st := clusterState{Brokers: []int32{1, 2, 3}, Controller: 2, Partitions: []partitionState{
 		{Partition: 0, Leader: 2}, {Partition: 1, Leader: 3}, {Partition: 2, Leader: 3},
 	}}
-	if got := pickOne(st); got[0] != 3 || got[2] != 2 {
-		t.Fatalf("pickOne = %v, want the non-controller leader 3 first and the controller 2 last", got)
+	if got := fmt.Sprint(pickOne(st)); got != "[3 2]" {
+		t.Fatalf("pickOne = %s, want the non-controller leader 3 first, the controller 2 last and broker 1, which leads nothing, never", got)
+	}
+	// kfake gives each partition a random leader: sometimes the
+	// controller leads them all, and then it is the only candidate.
+	all := clusterState{Brokers: []int32{1, 2, 3}, Controller: 2, Partitions: []partitionState{
+		{Partition: 0, Leader: 2}, {Partition: 1, Leader: 2}, {Partition: 2, Leader: 2},
+	}}
+	if got := fmt.Sprint(pickOne(all)); got != "[2]" {
+		t.Fatalf("pickOne = %s with the controller leading every partition, want [2]", got)
+	}
+	if got := fmt.Sprint(all.ledBy(2), all.ledBy(1)); got != "[0 1 2] []" {
+		t.Fatalf("ledBy = %s", got)
+	}
+	none := clusterState{Brokers: []int32{1, 2, 3}, Controller: 2, Partitions: []partitionState{{Partition: 0, Leader: -1}}}
+	if got := pickOne(none); len(got) != 0 {
+		t.Fatalf("pickOne = %v with no leader, want none", got)
 	}
 	if got := pickSurvivor(st); got[0] != 2 {
 		t.Fatalf("pickSurvivor = %v, want the controller 2 kept", got)
