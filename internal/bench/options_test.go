@@ -21,26 +21,13 @@ func TestOptionsDefaults(t *testing.T) {
 }
 
 func TestOptionsFromTheConfiguration(t *testing.T) {
-	b, err := config.BenchFromEnv(func(k string) string {
-		return map[string]string{
-			"KAFKA_BENCH_RECORDS":              "200_000",
-			"KAFKA_BENCH_RECORD_SIZE":          "512",
-			"KAFKA_BENCH_ROUNDS":               "4",
-			"KAFKA_BENCH_PEERS":                "kcat",
-			"KAFKA_BENCH_READINESS":            "off",
-			"KAFKA_BENCH_TIMEOUT":              "90s",
-			"KAFKA_BENCH_LINGER":               "0",
-			"KAFKA_BENCH_BATCH_MAX_BYTES":      "16384",
-			"KAFKA_BENCH_MAX_BUFFERED_RECORDS": "10000",
-			"KAFKA_BENCH_PARTITIONER":          "round-robin",
-			"KAFKA_BENCH_IDEMPOTENT":           "off",
-			"KAFKA_BENCH_MAX_IN_FLIGHT":        "1",
-			"KAFKA_BENCH_WARMUP":               "7",
-		}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Every setting off its default (config's tests read them from the
+	// environment; here each must reach the options).
+	b := config.BenchDefaults()
+	b.Records, b.RecordSize, b.Rounds, b.Warmup = 200_000, 512, 4, 7
+	b.Peers, b.Readiness, b.Timeout = []string{config.BenchPeerKcat}, false, 90*time.Second
+	b.Linger, b.BatchMaxBytes, b.MaxBufferedRecords = -1, 16384, 10000
+	b.Partitioner, b.Idempotent, b.MaxInFlight = config.PartitionerRoundRobin, false, 1
 	o := OptionsFrom(&config.Config{Bench: b, KafkaHome: "/opt/kafka"})
 	if o.Records != 200000 || o.RecordSize != 512 || o.Rounds != 4 || o.Readiness || o.Timeout != 90*time.Second || o.KafkaHome != "/opt/kafka" || o.Warmup != 7 {
 		t.Fatalf("got %+v", o)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"kafkastack/internal/cluster"
+	"kafkastack/internal/stack"
 )
 
 // freezer stands for a runtime that can pause a broker: on the embedded
@@ -41,7 +42,10 @@ func (f *freezer) ResumeBroker(ctx context.Context, id int32) error {
 	return f.bc.StartBroker(ctx, id)
 }
 
-func TestPauseFaultLosesNothingAndReportsItsTimings(t *testing.T) {
+// pausable is an embedded stack whose runtime pauses brokers through a
+// freezer, and the pause fault on it.
+func pausable(t *testing.T) (*stack.Stack, *freezer, Fault) {
+	t.Helper()
 	s := embeddedStack(t, nil)
 	fz := &freezer{Runtime: s.Runtime, bc: s.Runtime.(cluster.BrokerControl)}
 	s.Runtime = fz
@@ -49,6 +53,11 @@ func TestPauseFaultLosesNothingAndReportsItsTimings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, fz, fault
+}
+
+func TestPauseFaultLosesNothingAndReportsItsTimings(t *testing.T) {
+	s, fz, fault := pausable(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	var out bytes.Buffer

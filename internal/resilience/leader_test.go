@@ -12,7 +12,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
-	"kafkastack/internal/cluster"
 	"kafkastack/internal/stack"
 )
 
@@ -61,13 +60,7 @@ func controllerLeadsAll(ctx context.Context, t *testing.T, s *stack.Stack, prefi
 }
 
 func TestPauseHitsALeaderWhenTheControllerLeadsEveryPartition(t *testing.T) {
-	s := embeddedStack(t, nil)
-	fz := &freezer{Runtime: s.Runtime, bc: s.Runtime.(cluster.BrokerControl)}
-	s.Runtime = fz
-	fault, err := PauseFault(fz)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, fz, fault := pausable(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	r, controller := controllerLeadsAll(ctx, t, s, "pause")

@@ -1,7 +1,6 @@
 package native
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"kafkastack/internal/cluster"
-	"kafkastack/internal/testkit"
-	"kafkastack/internal/topology"
+	"kafkastack/internal/config"
 )
 
 // A java that formats as Kafka's StorageTool does: meta.properties and a
@@ -25,19 +22,11 @@ printf 'node.id=%s\ndirectory.id=fromtool\nversion=1\ncluster.id=x\n' "$node" > 
 printf 'bootstrap' > "$dir/__cluster_metadata-0/00000000000000000000-0000000000.checkpoint"
 echo run >> "$COUNT"`
 
+// kraftRuntime is runtimeFor's KRaft runtime with a cache of its own.
 func kraftRuntime(t *testing.T) *Runtime {
 	t.Helper()
-	dir, _ := testkit.ComposeCopy(t, "docker-compose.kraft.yml")
-	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "native", "KAFKA_MODE": "kraft"})
-	cfg.CacheDir = t.TempDir()
-	topo, err := topology.Load(context.Background(), cfg.ComposeFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(&cluster.Env{Config: cfg, Topology: topo, Out: &bytes.Buffer{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := runtimeFor(t, config.ModeKRaft)
+	r.env.Config.CacheDir = t.TempDir()
 	return r
 }
 
