@@ -256,3 +256,23 @@ func TestNoticedWithBrokerZeroLeading(t *testing.T) {
 		t.Fatalf("broker 2 is out of the metadata and every ISR: %s", why)
 	}
 }
+
+// TestServingNeedsEveryBrokerToAnswer: with the KRaft quorum lost, the
+// metadata still names dead brokers in every ISR; the cluster serves again
+// only once each of them answers a request of its own.
+func TestServingNeedsEveryBrokerToAnswer(t *testing.T) {
+	st := clusterState{Brokers: []int32{0, 1, 2}, Answering: []int32{0}, Partitions: []partitionState{
+		{Partition: 0, Leader: 1, Replicas: []int32{0, 1, 2}, ISR: []int32{0, 1, 2}},
+	}}
+	if ok, why := st.serving([]int32{0, 1, 2}, 3); ok || why != "broker 1 does not answer yet" {
+		t.Fatalf("two brokers silent: serving %v %q", ok, why)
+	}
+	st.Answering = []int32{0, 1, 2}
+	if ok, why := st.serving([]int32{0, 1, 2}, 3); !ok {
+		t.Fatalf("every broker answers with a full ISR: %s", why)
+	}
+	st.Partitions[0].ISR = []int32{1, 2}
+	if ok, why := st.serving([]int32{0, 1, 2}, 3); ok || !strings.Contains(why, "want 3 replicas in sync") {
+		t.Fatalf("answering with an ISR one short: serving %v %q", ok, why)
+	}
+}

@@ -25,6 +25,9 @@ type clusterState struct {
 	Brokers    []int32
 	Controller int32
 	Partitions []partitionState
+	// Answering are the brokers that answered a request of their own
+	// (ApiVersions); filled only by fetchServingState.
+	Answering []int32
 }
 
 // fetchState reads fresh metadata (kadm caches metadata; asking for the
@@ -93,6 +96,17 @@ func (st clusterState) fullISR(expected []int32, rf int) (bool, string) {
 	return true, ""
 }
 
+// serving reports whether every expected broker answers requests of its
+// own and the ISR is full (fullISR); else it says what is short.
+func (st clusterState) serving(expected []int32, rf int) (bool, string) {
+	for _, id := range expected {
+		if !has(st.Answering, id) {
+			return false, fmt.Sprintf("broker %d does not answer yet", id)
+		}
+	}
+	return st.fullISR(expected, rf)
+}
+
 // noticed reports whether the cluster has taken the dead brokers out: none
 // is in the metadata's broker list or in any ISR, and no partition names
 // one as its leader. Partitions with no leader at all (offline, because
@@ -123,6 +137,34 @@ func (st clusterState) noticed(dead []int32, allowOffline bool) (bool, string) {
 // returns how long it took. On timeout the error says what was short and
 // the last error seen.
 func waitState(ctx context.Context, adm *kadm.Client, topic string, timeout time.Duration, cond func(clusterState) (bool, string)) (time.Duration, error) {
+	return waitFetched(ctx, func(ctx context.Context) (clusterState, error) { return fetchState(ctx, adm, topic) }, timeout, cond)
+}
+
+// fetchServingState is fetchState with the brokers that answer a request
+// of their own. A broker the metadata still names can be down: with the
+// KRaft quorum lost nobody takes a dead broker out, and a restarted
+// container's published port accepts connections (Docker's proxy) before
+// Kafka listens behind it.
+func fetchServingState(ctx context.Context, adm *kadm.Client, topic string) (clusterState, error) {
+	st, err := fetchState(ctx, adm, topic)
+	if err != nil {
+		return st, err
+	}
+	vs, err := adm.ApiVersions(ctx)
+	if err != nil {
+		return st, fmt.Errorf("asking each broker: %w", err)
+	}
+	for _, v := range vs.Sorted() {
+		if v.Err == nil {
+			st.Answering = append(st.Answering, v.NodeID)
+		}
+	}
+	return st, nil
+}
+
+// waitFetched waits, bounded by timeout, until cond holds for the state
+// fetch reads (each read bounded by 3s).
+func waitFetched(ctx context.Context, fetch func(context.Context) (clusterState, error), timeout time.Duration, cond func(clusterState) (bool, string)) (time.Duration, error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -131,7 +173,7 @@ func waitState(ctx context.Context, adm *kadm.Client, topic string, timeout time
 	err := retry.Do(ctx, b, func(ctx context.Context) error {
 		actx, acancel := context.WithTimeout(ctx, 3*time.Second)
 		defer acancel()
-		st, err := fetchState(actx, adm, topic)
+		st, err := fetch(actx)
 		if err != nil {
 			why = err.Error()
 			return retry.RetryableError(err)

@@ -140,13 +140,14 @@ func (r *streamRun) waitState(ctx context.Context, timeout time.Duration, cond f
 	return waitState(ctx, r.adm, r.topic, timeout, cond)
 }
 
-// awaitFullISR waits, bounded by KAFKA_READY_TIMEOUT, until every
-// partition has all its replicas in sync; what names the moment in the
-// error.
+// awaitFullISR waits, bounded by KAFKA_READY_TIMEOUT, until every broker
+// answers requests of its own and every partition has all its replicas in
+// sync; what names the moment in the error.
 func (r *streamRun) awaitFullISR(ctx context.Context, what string) error {
 	ids := r.s.Env.Topology.IDs()
-	if _, err := r.waitState(ctx, r.s.Env.Config.ReadyTimeout, func(cs clusterState) (bool, string) {
-		return cs.fullISR(ids, FaultReplicationFactor)
+	fetch := func(ctx context.Context) (clusterState, error) { return fetchServingState(ctx, r.adm, r.topic) }
+	if _, err := waitFetched(ctx, fetch, r.s.Env.Config.ReadyTimeout, func(cs clusterState) (bool, string) {
+		return cs.serving(ids, FaultReplicationFactor)
 	}); err != nil {
 		return fmt.Errorf("%s: waiting for a full ISR: %w", what, err)
 	}
