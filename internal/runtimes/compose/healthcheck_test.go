@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"kafkastack/internal/config"
 	"kafkastack/internal/proc"
+	"kafkastack/internal/runtimes/native"
 	"kafkastack/internal/testkit"
 	"kafkastack/internal/topology"
 )
@@ -151,10 +153,7 @@ func TestZooKeeperHealthcheckOnRealZooKeeper(t *testing.T) {
 	if os.Getenv("KAFKASTACK_NATIVE_TESTS") != "1" {
 		t.Skip("real ZooKeeper: set KAFKASTACK_NATIVE_TESTS=1 (needs Java and the native runtime's jars)")
 	}
-	jars, _ := filepath.Glob(filepath.Join(testkit.Root(), ".cache", "kafka", "3.*", "libs", "zookeeper-3*.jar"))
-	if len(jars) == 0 {
-		t.Fatal("KAFKASTACK_NATIVE_TESTS=1 but no ZooKeeper jar in .cache/kafka/3.*/libs: run the native runtime once")
-	}
+	jars := zookeeperJars(t)
 	java, err := exec.LookPath("java")
 	if err != nil {
 		t.Fatal("KAFKASTACK_NATIVE_TESTS=1 but no java on PATH")
@@ -205,4 +204,32 @@ func TestZooKeeperHealthcheckOnRealZooKeeper(t *testing.T) {
 	if healthy(t, script) {
 		t.Fatal("healthy after ZooKeeper stopped")
 	}
+}
+
+// zookeeperJars returns the ZooKeeper jars of the native runtime's zk-mode
+// Kafka release, fetching them into the repo's .cache as the runtime does
+// when they are not there yet (another package's tests may be fetching
+// them at the same time: Libs waits for that).
+func zookeeperJars(t *testing.T) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cfg := testkit.Config(t, filepath.Join(testkit.Root(), "compose"), map[string]string{"KAFKA_RUNTIME": "native", "KAFKA_MODE": "zk"})
+	topo, err := topology.Load(ctx, cfg.ComposeFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	version, err := native.Version(config.ModeZK, topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	libs, err := native.Libs(ctx, cfg, config.ModeZK, version, t.Logf)
+	if err != nil {
+		t.Fatalf("KAFKASTACK_NATIVE_TESTS=1 but the Kafka %s jars cannot be fetched: %v", version, err)
+	}
+	jars, _ := filepath.Glob(filepath.Join(libs.Libs, "zookeeper-3*.jar"))
+	if len(jars) == 0 {
+		t.Fatalf("no ZooKeeper jar in %s", libs.Libs)
+	}
+	return jars
 }

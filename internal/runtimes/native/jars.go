@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"kafkastack/internal/config"
@@ -114,6 +115,16 @@ func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, version str
 	dir := filepath.Join(cfg.CacheDir, "kafka", version)
 	j := Jars{Libs: filepath.Join(dir, "libs"), Version: version}
 	marker := filepath.Join(dir, "complete")
+	if _, err := os.Stat(marker); err == nil {
+		return j, nil
+	}
+	// One fetch at a time per version, across processes: another one's
+	// half-finished copy is not ours to redo.
+	unlock, err := lockCache(ctx, dir+".lock", logf)
+	if err != nil {
+		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars: %w", version, err)
+	}
+	defer unlock()
 	if _, err := os.Stat(marker); err == nil {
 		return j, nil
 	}
@@ -271,4 +282,40 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return string(bytes.Join(lines, []byte(" | ")))
+}
+
+// lockCache takes an exclusive lock on the file path (made if missing),
+// waiting while another process holds it (said once through logf, which
+// may be nil) until ctx ends; it returns the unlock.
+func lockCache(ctx context.Context, path string, logf func(string, ...any)) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	said := false
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("locking %s: %w", path, err)
+		}
+		if !said && logf != nil {
+			logf("another process is fetching these jars; waiting for it")
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("waiting for another fetch of the jars: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
 }
