@@ -8,26 +8,18 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/kio"
 	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 )
 
 // fakeCluster starts an in-process three-broker kfake cluster on free
 // ports and returns the client options to reach it.
 func fakeCluster(t *testing.T) []kgo.Opt {
 	t.Helper()
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 3)
 	return []kgo.Opt{
 		kgo.SeedBrokers(c.ListenAddrs()...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),

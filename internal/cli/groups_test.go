@@ -10,10 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/proc"
 	"kafkastack/internal/testkit"
 	"kafkastack/internal/topics"
 )
@@ -22,15 +20,7 @@ import (
 // through go run magefile.go, as a user would, against a kfake cluster on
 // free ports.
 func TestGroupTargets(t *testing.T) {
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := testkit.FakeCluster(t, 3)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.DefaultProduceTopic("ledger"))
 	if err != nil {
 		t.Fatal(err)

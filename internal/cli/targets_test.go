@@ -96,15 +96,7 @@ func TestNoClusterIsNamedAtOnce(t *testing.T) {
 }
 
 func TestConsumeOfAMissingTopicFails(t *testing.T) {
-	ports, err := proc.FreePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...), kfake.SeedTopics(1, "present"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 1, kfake.SeedTopics(1, "present"))
 	env := []string{"KAFKA_RUNTIME=external", "KAFKA_BROKERS=" + c.ListenAddrs()[0], "KAFKA_CONSUME_TIMEOUT=1s"}
 	out, err := mage(t, env, "consume", "absent")
 	if err == nil || !strings.Contains(out, "topic absent does not exist (create it with: go run magefile.go topics:create absent)") {

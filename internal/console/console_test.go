@@ -17,7 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/cluster"
-	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 	"kafkastack/internal/topics"
 )
 
@@ -42,15 +42,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.Ports(ports...), kfake.ClusterID("console-test-cluster"))
-	if err != nil {
-		t.Fatalf("starting kfake: %v", err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 3, kfake.ClusterID("console-test-cluster"))
 	addrs := c.ListenAddrs()
 	opts := []kgo.Opt{kgo.SeedBrokers(addrs...)}
 	cl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)

@@ -9,10 +9,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 	"kafkastack/internal/topics"
 )
 
@@ -25,15 +24,7 @@ var base = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 // offset 4 on both partitions and left.
 func cluster(t *testing.T) (*kadm.Client, []kgo.Opt) {
 	t.Helper()
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 3)
 	opts := []kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...)}
 	cl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
 	if err != nil {

@@ -11,10 +11,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 )
 
 func TestPartitionForIsKafkas(t *testing.T) {
@@ -136,15 +135,7 @@ func TestWaitAsksEveryOffsetsPartitionsCoordinator(t *testing.T) {
 // TestWaitOnASingleBrokerThatIsItsOwnController: broker 0 is a controller
 // like any other, and the coordinator named is that of the first group.
 func TestWaitOnASingleBrokerThatIsItsOwnController(t *testing.T) {
-	ports, err := proc.FreePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 1)
 	st, err := Wait(context.Background(), admin(t, c.ListenAddrs()...), Options{Expected: []int32{0}, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)

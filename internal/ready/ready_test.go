@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 )
 
 func admin(t *testing.T, seeds ...string) *kadm.Client {
@@ -29,15 +30,7 @@ func admin(t *testing.T, seeds ...string) *kadm.Client {
 // when the test ends.
 func fakeCluster(t *testing.T) *kfake.Cluster {
 	t.Helper()
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 3)
 	return c
 }
 

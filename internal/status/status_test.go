@@ -19,6 +19,7 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 )
 
 const secret = "hunter2-Secret"
@@ -40,16 +41,8 @@ const (
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ports, err := proc.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.Ports(ports...), kfake.ClusterID("status-test-cluster"),
+	c := testkit.FakeCluster(t, 3, kfake.ClusterID("status-test-cluster"),
 		kfake.BrokerConfigs(map[string]string{"min.insync.replicas": "3"}))
-	if err != nil {
-		t.Fatalf("starting kfake: %v", err)
-	}
-	t.Cleanup(c.Close)
 	addrs := c.ListenAddrs()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -336,16 +329,7 @@ func hasRow(table string, cells []string) bool {
 // unless asked for, and that min.insync.replicas falls back to the
 // broker's default when the topic's configs do not say.
 func TestInternalTopicsAndFallbacks(t *testing.T) {
-	ports, err := proc.FreePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...),
-		kfake.BrokerConfigs(map[string]string{"min.insync.replicas": "1"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 1, kfake.BrokerConfigs(map[string]string{"min.insync.replicas": "1"}))
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
 	if err != nil {
 		t.Fatal(err)
@@ -518,15 +502,7 @@ func TestTopicLookupOfANameAfterEveryShownTopic(t *testing.T) {
 // show, no topic config, offset or log dir is asked for, so a broker that
 // cannot describe its log dirs leaves no warning.
 func TestGatherOnAClusterWithoutTopicsAsksNothingOfThem(t *testing.T) {
-	ports, err := proc.FreePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 1)
 	var asked atomic.Int32
 	for _, k := range []kmsg.Key{kmsg.DescribeLogDirs, kmsg.DescribeConfigs, kmsg.ListOffsets} {
 		c.ControlKey(int16(k), func(kmsg.Request) (kmsg.Response, error, bool) {
@@ -544,15 +520,7 @@ func TestGatherOnAClusterWithoutTopicsAsksNothingOfThem(t *testing.T) {
 // TestRecordsCountFromTheStartOffset: records deleted from the start of a
 // partition no longer count.
 func TestRecordsCountFromTheStartOffset(t *testing.T) {
-	ports, err := proc.FreePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 1)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.DefaultProduceTopic("trimmed"), kgo.AllowAutoTopicCreation())
 	if err != nil {
 		t.Fatal(err)
@@ -586,15 +554,7 @@ func TestRecordsCountFromTheStartOffset(t *testing.T) {
 // TestSizesThatCannotBeReadAreWarnedOf: when no broker describes its log
 // dirs or lists its groups, sizes are null and a warning says why, once each.
 func TestSizesThatCannotBeReadAreWarnedOf(t *testing.T) {
-	ports, err := proc.FreePorts(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(ports...), kfake.SeedTopics(1, "sized"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, 1, kfake.SeedTopics(1, "sized"))
 	for _, k := range []kmsg.Key{kmsg.DescribeLogDirs, kmsg.ListGroups} {
 		c.ControlKey(int16(k), func(kmsg.Request) (kmsg.Response, error, bool) {
 			c.KeepControl()

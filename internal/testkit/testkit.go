@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/config"
 	"kafkastack/internal/proc"
@@ -123,4 +125,20 @@ func Bootstrap(ports ...int) []string {
 		out = append(out, fmt.Sprintf("127.0.0.1:%d", p))
 	}
 	return out
+}
+
+// FakeCluster starts a kfake cluster of n brokers on free ports, with opts
+// on top, and closes it when the test ends.
+func FakeCluster(t testing.TB, n int, opts ...kfake.Opt) *kfake.Cluster {
+	t.Helper()
+	ports, err := proc.FreePorts(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(n), kfake.Ports(ports...)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"kafkastack/internal/proc"
+	"kafkastack/internal/testkit"
 )
 
 func cluster(t *testing.T, brokers int) (*kadm.Client, *kgo.Client) {
@@ -26,15 +26,7 @@ func cluster(t *testing.T, brokers int) (*kadm.Client, *kgo.Client) {
 // client of it, both closed when the test ends.
 func fakeCluster(t *testing.T, brokers int) (*kfake.Cluster, *kadm.Client, *kgo.Client) {
 	t.Helper()
-	ports, err := proc.FreePorts(brokers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kfake.NewCluster(kfake.Ports(ports...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := testkit.FakeCluster(t, brokers)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
 	if err != nil {
 		t.Fatal(err)
