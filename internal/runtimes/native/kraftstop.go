@@ -51,7 +51,7 @@ func isVoter(p process) bool {
 // which KRaft syncs on every write, needs nothing more. A process that
 // writes its class-data archive when it exits is never cut short. nil
 // (wait as usual) when p is no voter.
-func (r *Runtime) handOffPointless(p process, pid int, voters map[string]int) func(time.Time) bool {
+func handOffPointless(p process, pid int, voters map[string]int) func(time.Time) bool {
 	if _, ok := voters[p.service]; !ok || archivesAtExit(pid) {
 		return nil
 	}

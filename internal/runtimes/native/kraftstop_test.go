@@ -28,7 +28,7 @@ func TestTheLastVoterIsCutShortOnlyOnceItsLogsAreClosed(t *testing.T) {
 	marker := filepath.Join(dir, cleanShutdownMarker)
 
 	alive := map[string]int{"kafka1": os.Getpid(), "kafka2": os.Getpid()}
-	done := (&Runtime{}).handOffPointless(p, os.Getpid(), alive)
+	done := handOffPointless(p, os.Getpid(), alive)
 	if err := os.WriteFile(marker, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestTheLastVoterIsCutShortOnlyOnceItsLogsAreClosed(t *testing.T) {
 	}
 
 	last := map[string]int{"kafka1": os.Getpid(), "kafka2": gone.Process.Pid}
-	done = (&Runtime{}).handOffPointless(p, os.Getpid(), last)
+	done = handOffPointless(p, os.Getpid(), last)
 	if err := os.Chtimes(marker, since.Add(-time.Hour), since.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestTheLastVoterIsCutShortOnlyOnceItsLogsAreClosed(t *testing.T) {
 	}
 
 	broker := process{service: "kafka4", props: map[string]string{"process.roles": "broker", "log.dirs": dir}}
-	if (&Runtime{}).handOffPointless(broker, os.Getpid(), last) != nil {
+	if handOffPointless(broker, os.Getpid(), last) != nil {
 		t.Fatal("a process that is no voter gets a cut")
 	}
 }

@@ -472,7 +472,7 @@ func (r *Runtime) otherMode() config.Mode {
 // and its ports are free, and whether it needed SIGKILL after the grace.
 func (r *Runtime) stop(ctx context.Context, p process, voters map[string]int) (bool, error) {
 	pid, _ := proc.Alive(r.pidFile(p.service))
-	killed, cut, err := proc.StopUnlessDone(ctx, r.pidFile(p.service), 30*time.Second, r.handOffPointless(p, pid, voters))
+	killed, cut, err := proc.StopUnlessDone(ctx, r.pidFile(p.service), 30*time.Second, handOffPointless(p, pid, voters))
 	if err != nil {
 		return killed, fmt.Errorf("stopping %s: %w", p.service, err)
 	}
