@@ -29,8 +29,8 @@ var mutationTargets = []struct{ pkg, exclude, skip string }{
 	{pkg: "./internal/topics"},
 	{pkg: "./internal/status"},
 	{pkg: "./internal/resilience",
-		exclude: `^(answers|failover|leader|persistence|run|stream|transient)\.go$`,
-		skip:    "Embedded|TestPauseFault|TestRuntimesThatCannot|TestFailoverRestores|TestPersistenceAsks|TestRetryTransient|ControllerLeadsEveryPartition|TestNoLeaderThatCanBeHit"},
+		exclude: `^(answers|failover|leader|persistence|run|stream)\.go$`,
+		skip:    "Embedded|TestPauseFault|TestRuntimesThatCannot|TestFailoverRestores|TestPersistenceAsks|ControllerLeadsEveryPartition|TestNoLeaderThatCanBeHit"},
 }
 
 // Mutation checks that the tests kill at least 85% of the mutants of each package that holds a promise.

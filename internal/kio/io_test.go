@@ -3,6 +3,8 @@ package kio
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,7 +132,7 @@ func TestRetryTransientRetriesOnlyNotYet(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	calls := 0
-	err := retryTransient(ctx, func(context.Context) error {
+	err := RetryTransient(ctx, func(context.Context) error {
 		calls++
 		if calls < 3 {
 			return kerr.NotLeaderForPartition
@@ -141,14 +143,33 @@ func TestRetryTransientRetriesOnlyNotYet(t *testing.T) {
 		t.Fatalf("err %v after %d calls, want success after 3", err, calls)
 	}
 	calls = 0
-	if err := retryTransient(ctx, func(context.Context) error { calls++; return kerr.TopicAuthorizationFailed }); !errors.Is(err, kerr.TopicAuthorizationFailed) || calls != 1 {
+	if err := RetryTransient(ctx, func(context.Context) error { calls++; return kerr.TopicAuthorizationFailed }); !errors.Is(err, kerr.TopicAuthorizationFailed) || calls != 1 {
 		t.Fatalf("err %v after %d calls, want the error at once", err, calls)
 	}
 	tctx, tcancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer tcancel()
-	err = retryTransient(tctx, func(context.Context) error { return kerr.OffsetNotAvailable })
+	err = RetryTransient(tctx, func(context.Context) error { return kerr.OffsetNotAvailable })
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the deadline", err)
+	}
+	// As the fault proofs use it: a wrapped "not yet" is retried, and a
+	// timeout names the last error.
+	calls = 0
+	err = RetryTransient(ctx, func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return fmt.Errorf("committing: %w", kerr.CoordinatorLoadInProgress)
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("err %v after %d calls, want success on the third", err, calls)
+	}
+	rctx, rcancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer rcancel()
+	err = RetryTransient(rctx, func(context.Context) error { return kerr.NotEnoughReplicas })
+	if err == nil || !strings.Contains(err.Error(), "timed out; last error: NOT_ENOUGH_REPLICAS") || !errors.Is(err, kerr.NotEnoughReplicas) {
+		t.Fatalf("err = %v", err)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -72,7 +71,7 @@ func (o Offsets) Diff(want Offsets) error {
 // (Transient) are retried until ctx ends.
 func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (Offsets, error) {
 	var out Offsets
-	err := retryTransient(ctx, func(ctx context.Context) error {
+	err := RetryTransient(ctx, func(ctx context.Context) error {
 		lo, err := adm.ListEndOffsets(ctx, topic)
 		if err != nil {
 			return err
@@ -91,31 +90,6 @@ func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (Offsets, e
 		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, err)
 	}
 	return out, nil
-}
-
-// retryTransient runs fn until it succeeds, fails with an error that is
-// not Transient, or ctx ends; it waits 25ms after the first try, doubling
-// up to 500ms. When ctx ends first, it returns ctx's error and names the
-// last one.
-func retryTransient(ctx context.Context, fn func(context.Context) error) error {
-	wait := 25 * time.Millisecond
-	for {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		err := fn(ctx)
-		if !Transient(err) {
-			return err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
-		case <-t.C:
-		}
-		wait = min(2*wait, 500*time.Millisecond)
-	}
 }
 
 // CommittedOffsets returns group's committed offsets on topic; a group that

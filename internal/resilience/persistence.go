@@ -223,7 +223,7 @@ func (p *persistence) commitHalf(c context.Context) (string, error) {
 		return "", err
 	}
 	var read int
-	if err := retryTransient(c, func(c context.Context) error {
+	if err := kio.RetryTransient(c, func(c context.Context) error {
 		read, err = CommitUpTo(c, opts, rep.Group, rep.Topic, p.half)
 		return err
 	}); err != nil {
@@ -266,7 +266,7 @@ func (p *persistence) consume(c context.Context, group string, from kio.Offsets)
 			return nil, fmt.Errorf("the topic's end offsets changed across down and up: %w", err)
 		}
 		var recs []verify.Record
-		err = retryTransient(c, func(c context.Context) error {
+		err = kio.RetryTransient(c, func(c context.Context) error {
 			recs, err = kio.Consume(c, opts, adm, group, p.rep.Topic, from, p.end, kio.DefaultRecordSize)
 			return err
 		})
@@ -327,7 +327,7 @@ func (p *persistence) dataGone(c context.Context) (string, error) {
 			return fmt.Errorf("topic %s still exists after clean", rep.Topic)
 		}
 		var got kio.Offsets
-		if err := retryTransient(c, func(c context.Context) error {
+		if err := kio.RetryTransient(c, func(c context.Context) error {
 			got, err = kio.CommittedOffsets(c, adm, rep.Group, rep.Topic)
 			return err
 		}); err != nil {
@@ -441,7 +441,7 @@ func committedOffsets(ctx context.Context, s *stack.Stack, group, topic string) 
 	}
 	defer cl.Close()
 	var out kio.Offsets
-	err = retryTransient(ctx, func(ctx context.Context) error {
+	err = kio.RetryTransient(ctx, func(ctx context.Context) error {
 		out, err = kio.CommittedOffsets(ctx, adm, group, topic)
 		return err
 	})

@@ -120,7 +120,7 @@ func (r *streamRun) readBack(ctx context.Context) ([]verify.Record, error) {
 		return nil, err
 	}
 	var recs []verify.Record
-	err = retryTransient(ctx, func(c context.Context) error {
+	err = kio.RetryTransient(ctx, func(c context.Context) error {
 		recs, err = kio.Consume(c, opts, r.adm, r.group, r.topic, r.start, end, kio.DefaultRecordSize)
 		return err
 	})
