@@ -12,6 +12,7 @@ import (
 
 	"kafkastack/internal/cluster"
 	"kafkastack/internal/datadir"
+	"kafkastack/internal/gobuild"
 	"kafkastack/internal/proc"
 )
 
@@ -68,7 +69,7 @@ func (d *Daemon) Start(ctx context.Context) error {
 	if err := proc.CheckPortsFree(host, []int{port}); err != nil {
 		return fmt.Errorf("starting the console: %w (KAFKA_UI=off leaves the console out)", err)
 	}
-	if err := proc.BuildGo(ctx, d.Root, "./internal/console/cmd/kafkastack-console", d.Binary); err != nil {
+	if err := gobuild.Build(ctx, d.Root, "./internal/console/cmd/kafkastack-console", d.Binary); err != nil {
 		return fmt.Errorf("building the console: %w", err)
 	}
 	pid, err := proc.Start(proc.Spec{

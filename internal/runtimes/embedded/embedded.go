@@ -20,6 +20,7 @@ import (
 	"kafkastack/internal/config"
 	"kafkastack/internal/datadir"
 	embeddedsrv "kafkastack/internal/embedded"
+	"kafkastack/internal/gobuild"
 	"kafkastack/internal/proc"
 )
 
@@ -127,7 +128,7 @@ func (r *Runtime) Up(ctx context.Context) error {
 
 // build compiles the server into the cache folder.
 func (r *Runtime) build(ctx context.Context) error {
-	if err := proc.BuildGo(ctx, r.env.Config.Root, "./internal/embedded/cmd/kafkastack-embedded", r.binary()); err != nil {
+	if err := gobuild.Build(ctx, r.env.Config.Root, "./internal/embedded/cmd/kafkastack-embedded", r.binary()); err != nil {
 		return fmt.Errorf("building the embedded server: %w", err)
 	}
 	return nil
