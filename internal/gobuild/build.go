@@ -70,7 +70,7 @@ func upToDate(out, stamp string) bool {
 }
 
 // buildEnv are the environment variables that change what go build makes.
-var buildEnv = []string{"GOFLAGS", "GOOS", "GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOEXPERIMENT", "GOTOOLCHAIN", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
+var buildEnv = []string{"GOFLAGS", "GOWORK", "GOOS", "GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOEXPERIMENT", "GOTOOLCHAIN", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
 
 // Stamp hashes what a build of a package of the module at root depends
 // on: the go command goBin (its path, size and time), the build
