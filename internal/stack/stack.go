@@ -213,12 +213,18 @@ func (s *Stack) Down(ctx context.Context) error {
 	return s.Runtime.Down(ctx)
 }
 
-// Clean stops the console and the cluster, and deletes the data.
+// Clean stops the console and the cluster, and deletes the data: the
+// runtime's folder, and the data folder itself once no other runtime's
+// data is left in it, so that a clean clone stays clean.
 func (s *Stack) Clean(ctx context.Context) error {
 	if err := s.stopConsole(ctx); err != nil {
 		return err
 	}
-	return s.Runtime.Clean(ctx)
+	if err := s.Runtime.Clean(ctx); err != nil {
+		return err
+	}
+	_ = os.Remove(s.Env.Config.DataDir) // only when empty
+	return nil
 }
 
 // Logs writes the runtime's logs to stdout.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +131,39 @@ func TestUIOffLeavesTheConsoleOut(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
 		c.Close()
 		t.Errorf("something answers on the console port %d with KAFKA_UI=off", port)
+	}
+}
+
+func TestCleanRemovesTheDataFolderOnlyWhenNothingElseIsInIt(t *testing.T) {
+	s, out, _ := embedded(t, map[string]string{"KAFKA_UI": "off"})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	data := s.Env.Config.DataDir
+	other := filepath.Join(data, "native", "kept")
+	for round, keepOther := range []bool{true, false} {
+		if err := s.Up(ctx); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if keepOther {
+			if err := os.MkdirAll(other, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.RemoveAll(filepath.Join(data, "native")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Clean(ctx); err != nil {
+			t.Fatalf("round %d: %v\n%s", round, err, out)
+		}
+		_, err := os.Stat(data)
+		switch {
+		case keepOther && err != nil:
+			t.Fatalf("clean removed %s, which still held another runtime's data: %v", data, err)
+		case keepOther:
+			if _, err := os.Stat(other); err != nil {
+				t.Fatalf("clean touched another runtime's data: %v", err)
+			}
+		case !os.IsNotExist(err):
+			t.Fatalf("clean left the empty %s behind (err %v)", data, err)
+		}
 	}
 }
