@@ -56,7 +56,7 @@ func TestMavenMissing(t *testing.T) {
 	fakePath(t, nil)
 	cfg := testkit.Config(t, filepath.Join(testkit.Root(), "compose"), nil)
 	cfg.CacheDir = t.TempDir()
-	_, err := Libs(context.Background(), cfg, cfg.Mode, VersionZK, nil)
+	_, err := Libs(context.Background(), cfg, cfg.Mode, "3.9.1", nil) // no lock file
 	if err == nil || !strings.Contains(err.Error(), "needs Maven (mvn)") {
 		t.Fatalf("err = %v", err)
 	}
@@ -88,7 +88,12 @@ func TestUpWithoutJavaSaysSoInOneLine(t *testing.T) {
 	}
 }
 
+// TestUpWithoutMavenSaysSoInOneLine: the pinned jars cannot be fetched
+// (Maven Central does not answer) and there is no Maven to fall back on.
 func TestUpWithoutMavenSaysSoInOneLine(t *testing.T) {
+	old := mavenCentral
+	mavenCentral = "http://127.0.0.1:1/maven2" // nothing listens on port 1
+	t.Cleanup(func() { mavenCentral = old })
 	err := upWithPath(t, map[string]string{"java": `echo 'openjdk version "17.0.15" 2025-04-15' >&2`})
 	if err == nil || !strings.Contains(err.Error(), "needs Maven (mvn) to fetch the Kafka jars") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("err = %v", err)

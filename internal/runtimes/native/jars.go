@@ -92,9 +92,10 @@ var coreJarRe = regexp.MustCompile(`^kafka_2\.1[23]-(\d+\.\d+\.\d+)\.jar$`)
 
 // Libs returns the Kafka jars the native runtime runs: cfg.KafkaHome/libs
 // when KAFKA_HOME is set, else .cache/kafka/<version>/libs, which it fills
-// with Maven (the ordinary client) on first use. Maven's own downloads go
-// to .cache/m2 inside the repo, never to ~/.m2, and logf gets a progress
-// line every few seconds while they come in. It fails when KAFKA_HOME
+// on first use: straight from Maven Central when the version has a lock
+// file (see jarlock.go), else with Maven (the ordinary client), whose own
+// downloads go to .cache/m2 inside the repo, never to ~/.m2. Either way
+// logf gets a progress line every few seconds. It fails when KAFKA_HOME
 // holds no Kafka jars or a release that cannot run mode, when Maven is
 // missing, and when Maven cannot resolve the jars (with Maven's last
 // lines).
@@ -128,26 +129,46 @@ func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, version str
 	if _, err := os.Stat(marker); err == nil {
 		return j, nil
 	}
-	mvn, err := exec.LookPath("mvn")
-	if err != nil {
-		return Jars{}, errors.New("the native runtime needs Maven (mvn) to fetch the Kafka jars: install it (apt-get install maven) or set KAFKA_HOME to an Apache Kafka distribution")
-	}
-	_ = os.RemoveAll(j.Libs) // a half-finished copy is redone
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	_ = os.RemoveAll(j.Libs) // a half-finished copy is redone
+	pinned, err := fetchPinned(ctx, cfg.Root, version, j.Libs, logf)
+	if err != nil {
+		return Jars{}, err
+	}
+	if !pinned {
+		if err := fetchWithMaven(ctx, cfg, version, j.Libs, logf); err != nil {
+			return Jars{}, err
+		}
+	}
+	if err := os.WriteFile(marker, []byte(version+"\n"), 0o644); err != nil {
+		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars: %w", version, err)
+	}
+	return j, nil
+}
+
+// fetchWithMaven resolves the jars of Kafka version with Maven into libs,
+// with its downloads in .cache/m2 and a progress line every few seconds.
+// It fails when Maven is missing or cannot resolve them, with its last
+// lines.
+func fetchWithMaven(ctx context.Context, cfg *config.Config, version, libs string, logf func(string, ...any)) error {
+	mvn, err := exec.LookPath("mvn")
+	if err != nil {
+		return errors.New("the native runtime needs Maven (mvn) to fetch the Kafka jars: install it (apt-get install maven) or set KAFKA_HOME to an Apache Kafka distribution")
+	}
 	repo := filepath.Join(cfg.CacheDir, "m2")
-	logf("fetching the Apache Kafka %s jars from Maven Central into %s (first run only; Maven's downloads in %s)", version, j.Libs, repo)
+	logf("fetching the Apache Kafka %s jars from Maven Central into %s (first run only; Maven's downloads in %s)", version, libs, repo)
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, mvn, "-B",
 		"-f", filepath.Join(cfg.Root, "scripts", "kafka-jars", "pom.xml"),
 		"-Dmaven.repo.local="+repo,
 		"-P", logProfile(version), "-Dkafka.version="+version,
-		"dependency:copy-dependencies", "-DoutputDirectory="+j.Libs)
+		"dependency:copy-dependencies", "-DoutputDirectory="+libs)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
-		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %w", version, err)
+		return fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %w", version, err)
 	}
 	watched := make(chan mavenProgress, 1)
 	go func() { watched <- watchMaven(pr, start, logf) }()
@@ -155,13 +176,10 @@ func Libs(ctx context.Context, cfg *config.Config, mode config.Mode, version str
 	pw.Close()
 	mp := <-watched
 	if err != nil {
-		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %v: %s", version, err, strings.Join(mp.last, " | "))
-	}
-	if err := os.WriteFile(marker, []byte(version+"\n"), 0o644); err != nil {
-		return Jars{}, fmt.Errorf("fetching the Apache Kafka %s jars: %w", version, err)
+		return fmt.Errorf("fetching the Apache Kafka %s jars with Maven: %v: %s", version, err, strings.Join(mp.last, " | "))
 	}
 	logf("fetched the Apache Kafka %s jars in %s (%d files downloaded, %s)", version, time.Since(start).Round(100*time.Millisecond), mp.files, formatBytes(mp.bytes))
-	return j, nil
+	return nil
 }
 
 // mavenProgressEvery is how often Libs reports Maven's progress.

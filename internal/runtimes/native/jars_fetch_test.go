@@ -12,10 +12,15 @@ import (
 	"kafkastack/internal/testkit"
 )
 
-// TestLibsKeepsMavensDownloadsInTheCacheAndCountsThem runs Libs with a
-// fake mvn that prints Maven's download lines: Maven is pointed at
-// .cache/m2, and the final line counts the files and bytes.
+// TestLibsKeepsMavensDownloadsInTheCacheAndCountsThem runs Libs for a
+// version with no lock file with a fake mvn that prints Maven's download
+// lines: Maven is pointed at .cache/m2, and the final line counts the
+// files and bytes.
 func TestLibsKeepsMavensDownloadsInTheCacheAndCountsThem(t *testing.T) {
+	const version = "3.9.1" // no lock file
+	if _, err := os.Stat(lockFile(testkit.Root(), version)); err == nil {
+		t.Fatalf("%s has a lock file; pick a version without one", version)
+	}
 	dir, _ := testkit.ComposeCopy(t, "docker-compose.yml")
 	cfg := testkit.Config(t, dir, map[string]string{"KAFKA_RUNTIME": "native"})
 	cfg.CacheDir = t.TempDir()
@@ -29,7 +34,7 @@ echo "Downloaded from central: https://repo/b.pom (512 B at 9 kB/s)"
 echo "Downloaded from central: https://repo/c.jar (512 kB at 1 MB/s)"`, argsFile)})
 	var lines []string
 	logf := func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }
-	j, err := Libs(context.Background(), cfg, cfg.Mode, VersionZK, logf)
+	j, err := Libs(context.Background(), cfg, cfg.Mode, version, logf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +42,7 @@ echo "Downloaded from central: https://repo/c.jar (512 kB at 1 MB/s)"`, argsFile
 	if !strings.Contains(string(args), "-Dmaven.repo.local="+filepath.Join(cfg.CacheDir, "m2")) || strings.Contains(string(args), " -q ") {
 		t.Fatalf("mvn args %s", args)
 	}
-	if j.Libs != filepath.Join(cfg.CacheDir, "kafka", VersionZK, "libs") {
+	if j.Libs != filepath.Join(cfg.CacheDir, "kafka", version, "libs") {
 		t.Fatalf("libs %s", j.Libs)
 	}
 	last := lines[len(lines)-1]
@@ -47,7 +52,7 @@ echo "Downloaded from central: https://repo/c.jar (512 kB at 1 MB/s)"`, argsFile
 	// Cached now: no Maven, no lines.
 	lines = nil
 	fakePath(t, nil)
-	if _, err := Libs(context.Background(), cfg, cfg.Mode, VersionZK, logf); err != nil || len(lines) != 0 {
+	if _, err := Libs(context.Background(), cfg, cfg.Mode, version, logf); err != nil || len(lines) != 0 {
 		t.Fatalf("second call: %v %q", err, lines)
 	}
 }
