@@ -33,6 +33,10 @@ var mavenCentral = "https://repo.maven.apache.org/maven2"
 // lockedFetchers is how many jars are fetched at once.
 const lockedFetchers = 8
 
+// jarClient bounds each jar's download: a stalled one fails (and the
+// fetch falls back to Maven) instead of waiting for ever.
+var jarClient = &http.Client{Timeout: 2 * time.Minute}
+
 // lockedJar is one line of a lock file: the jar's path in a Maven
 // repository and its SHA-256 in hex.
 type lockedJar struct {
@@ -178,7 +182,7 @@ func fetchJar(ctx context.Context, base string, j lockedJar, dir string) (int64,
 	if err != nil {
 		return 0, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := jarClient.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("fetching %s: %w", name, err)
 	}
