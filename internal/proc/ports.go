@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -39,25 +41,69 @@ func CheckPortsFree(host string, ports []int) error {
 	return nil
 }
 
-// FreePorts returns n distinct ports that were free on 127.0.0.1 a moment
-// ago, for tests that must not use the user's 9091-9093.
+// FreePorts returns n distinct ports, free on 127.0.0.1 now and kept
+// from every other caller of FreePorts until this process exits, for tests
+// that must not use the user's 9091-9093. They come from below the
+// kernel's ephemeral range (ip_local_port_range), which it never hands to
+// an outgoing connection or a listener on port 0: a port from that range
+// could be taken by any connection's local end between the pick and the
+// test's listen ("address already in use"). Each port is reserved by
+// listening on an abstract Unix socket named for it, which the kernel
+// releases when the process ends and which leaves no file. It fails when
+// n free ports cannot be found.
 func FreePorts(n int) ([]int, error) {
-	var lns []net.Listener
-	defer func() {
-		for _, l := range lns {
-			l.Close()
-		}
-	}()
+	reserved.Lock()
+	defer reserved.Unlock()
+	lo, hi := testPortRange()
 	var out []int
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("finding a free port: %w", err)
+	for tries := 0; len(out) < n && tries < 20*(hi-lo); tries++ {
+		p := lo + rand.IntN(hi-lo)
+		if reserved.ports[p] {
+			continue
 		}
-		lns = append(lns, l)
-		out = append(out, l.Addr().(*net.TCPAddr).Port)
+		hold, err := net.Listen("unix", fmt.Sprintf("@kafkastack-test-port-%d", p))
+		if err != nil {
+			continue // another process holds it
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			hold.Close()
+			continue
+		}
+		ln.Close()
+		reserved.ports[p] = true
+		reserved.holds = append(reserved.holds, hold)
+		out = append(out, p)
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("finding a free port: %d of %d found in %d-%d", len(out), n, lo, hi-1)
 	}
 	return out, nil
+}
+
+// reserved are the ports FreePorts has handed out in this process, and the
+// sockets that keep other processes from them.
+var reserved = struct {
+	sync.Mutex
+	ports map[int]bool
+	holds []net.Listener
+}{ports: map[int]bool{}}
+
+// testPortRange is [lo, hi): from 20000 up to the start of the kernel's
+// ephemeral range, or 20000-32767 when that cannot be read.
+func testPortRange() (lo, hi int) {
+	lo, hi = 20000, 32768
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return lo, hi
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 2 {
+		if start, err := strconv.Atoi(f[0]); err == nil && start > lo+1000 {
+			hi = start
+		}
+	}
+	return lo, hi
 }
 
 // PortOwner names the process listening on TCP port, as "PID N (comm)",

@@ -316,3 +316,40 @@ func TestABackgroundProcessDoesNotKeepInheritedDescriptors(t *testing.T) {
 		}
 	}
 }
+
+// TestFreePortsAreOutsideTheEphemeralRangeAndReserved: the ports cannot
+// be any connection's local end, are distinct across calls, and a second
+// process (here: a second reservation of the same name) cannot have them.
+func TestFreePortsAreOutsideTheEphemeralRangeAndReserved(t *testing.T) {
+	a, err := FreePorts(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := FreePorts(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := testPortRange()
+	seen := map[int]bool{}
+	for _, p := range append(a, b...) {
+		if p < lo || p >= hi {
+			t.Errorf("port %d outside %d-%d", p, lo, hi-1)
+		}
+		if seen[p] {
+			t.Errorf("port %d handed out twice", p)
+		}
+		seen[p] = true
+		if _, err := net.Listen("unix", fmt.Sprintf("@kafkastack-test-port-%d", p)); err == nil {
+			t.Errorf("port %d is not reserved against other processes", p)
+		}
+	}
+	if eph, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		var elo int
+		fmt.Sscan(string(eph), &elo)
+		for p := range seen {
+			if p >= elo {
+				t.Errorf("port %d is in the ephemeral range from %d", p, elo)
+			}
+		}
+	}
+}
