@@ -12,9 +12,10 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"kafkastack/internal/datadir"
 )
@@ -117,35 +118,10 @@ func fetchLocked(ctx context.Context, base string, lock []lockedJar, dir string,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, 0, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		done, total atomic.Int64
-		once        sync.Once
-		first       error
-		wg          sync.WaitGroup
-		next        = make(chan lockedJar)
-	)
-	fail := func(err error) {
-		once.Do(func() { first = err; cancel() })
-	}
-	for i := 0; i < lockedFetchers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				n, err := fetchJar(ctx, base, j, dir)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				total.Add(n)
-				done.Add(1)
-			}
-		}()
-	}
+	var done, total atomic.Int64
 	start := time.Now()
 	stop := make(chan struct{})
+	defer close(stop)
 	go func() {
 		t := time.NewTicker(mavenProgressEvery)
 		defer t.Stop()
@@ -158,21 +134,21 @@ func fetchLocked(ctx context.Context, base string, lock []lockedJar, dir string,
 			}
 		}
 	}()
-feed:
+	// The first failure cancels the rest and is the one returned.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(lockedFetchers)
 	for _, j := range lock {
-		select {
-		case next <- j:
-		case <-ctx.Done():
-			break feed
-		}
+		g.Go(func() error {
+			n, err := fetchJar(gctx, base, j, dir)
+			if err == nil {
+				total.Add(n)
+				done.Add(1)
+			}
+			return err
+		})
 	}
-	close(next)
-	wg.Wait()
-	close(stop)
-	if first == nil && ctx.Err() != nil {
-		first = ctx.Err()
-	}
-	return int(done.Load()), total.Load(), first
+	err = g.Wait()
+	return int(done.Load()), total.Load(), err
 }
 
 // fetchJar downloads one jar into dir and checks its SHA-256.
